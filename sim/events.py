@@ -1,0 +1,147 @@
+"""The typed, append-only event log: the single source of truth of a run.
+
+Every fact the model establishes is one :class:`Event`.  Metrics are functions of the
+log (see :mod:`sim.metrics`), so a run can be re-analysed, replayed and compared without
+re-running the model.  Processes only call :meth:`Recorder.emit`; they never format,
+print or aggregate.  Which sinks receive the events is chosen by the runner, not by the
+scenario: a :class:`ListSink` keeps the full log (TUI, reports, tests), a fold such as
+:class:`sim.metrics.fold.MetricsFold` keeps only what the metrics need (sweeps).
+
+Times are hours of simulated calendar time since the start of the run (t = 0 is a Monday
+00:00).  ``subject`` is the id of the thing the event is about: a work item, a batch, an
+incident, or -1 for organisation-wide events.
+
+Event kinds and their ``data`` payload (all keys always present):
+
+========================  =========  ==========================================================
+kind                      subject    data
+========================  =========  ==========================================================
+``arrived``               item       ``{"kind", "effort_hours", "team", "origin"}``
+``queued``                item       ``{"stage", "pool"}`` — joined the queue of a stage
+``started``               item       ``{"stage", "pool"}`` — work began (a person took it)
+``finished``              item       ``{"stage", "hours"}`` — active work done; hours = duration
+``committed``             item       ``{"rework": bool}`` — development done (DORA commit time)
+``test_failed``           item       ``{"test"}`` — a test found a latent defect or weakness
+``ready``                 item       ``{}`` — passed per-item checks, waiting for a release
+``batch_formed``          batch      ``{"items": [ids], "lane", "hotfix": bool}``
+``approved``              batch      ``{"by": "cab"|"peer_review"|"emergency_cab"}``
+``deployed``              batch      ``{"items", "failed": bool, "cause", "hotfix": bool,
+                                      "canary": bool}`` — one production deployment
+``delivered``             item       ``{"kind", "batch"}`` — running in production for all users
+``returned``              item       ``{"reason"}`` — taken out of a batch (rollback, defect)
+``incident_opened``       incident   ``{"cause", "severity", "share", "batch", "change": bool}``
+``incident_detected``     incident   ``{"by": "customer"|"threshold"|"observability"|"canary"}``
+``diagnosis_started``     incident   ``{"pool"}``
+``diagnosed``             incident   ``{}``
+``incident_restored``     incident   ``{"method", "share"}``
+``impact_changed``        incident   ``{"share"}`` — share of users affected from now on
+``weakness_live``         item       ``{}`` — a security weakness reached production
+``weakness_exploited``    item       ``{"incident"}``
+``weakness_closed``       item       ``{"by"}``
+``learning``              -1         ``{"level", "multiplier"}`` — an improvement took effect
+``adoption``              -1         ``{"practice", "value", "effort_hours", "ramp_days"}``
+``command``               -1         ``{"command": {...}}`` — a live control, for replay
+``window``                -1         ``{"warmup_hours", "until_hours"}`` — measurement window
+========================  =========  ==========================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class Kind(StrEnum):
+    """What an :class:`Event` records.  Values are the strings written to JSONL."""
+
+    ARRIVED = "arrived"
+    QUEUED = "queued"
+    STARTED = "started"
+    FINISHED = "finished"
+    COMMITTED = "committed"
+    TEST_FAILED = "test_failed"
+    READY = "ready"
+    BATCH_FORMED = "batch_formed"
+    APPROVED = "approved"
+    DEPLOYED = "deployed"
+    DELIVERED = "delivered"
+    RETURNED = "returned"
+    INCIDENT_OPENED = "incident_opened"
+    INCIDENT_DETECTED = "incident_detected"
+    DIAGNOSIS_STARTED = "diagnosis_started"
+    DIAGNOSED = "diagnosed"
+    INCIDENT_RESTORED = "incident_restored"
+    IMPACT_CHANGED = "impact_changed"
+    WEAKNESS_LIVE = "weakness_live"
+    WEAKNESS_EXPLOITED = "weakness_exploited"
+    WEAKNESS_CLOSED = "weakness_closed"
+    LEARNING = "learning"
+    ADOPTION = "adoption"
+    COMMAND = "command"
+    WINDOW = "window"
+
+
+class Event(NamedTuple):
+    """One fact: at time ``t`` (hours), ``kind`` happened to ``subject``, with ``data``."""
+
+    t: float
+    kind: Kind
+    subject: int
+    data: dict[str, Any]
+
+
+Sink = Callable[[Event], None]
+"""A sink receives every event in order.  It must not mutate the event."""
+
+
+class ListSink:
+    """Keeps the full log in memory, for the TUI, reports, tests and replays."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def __call__(self, event: Event) -> None:
+        self.events.append(event)
+
+
+class Recorder:
+    """The model's only output channel: fans each event out to the runner's sinks."""
+
+    __slots__ = ("_env", "_sinks", "count")
+
+    def __init__(self, env: Any, sinks: Iterable[Sink] = ()) -> None:
+        self._env = env
+        self._sinks: list[Sink] = list(sinks)
+        self.count = 0
+
+    def add(self, sink: Sink) -> None:
+        """Attach another sink; it sees events from now on."""
+        self._sinks.append(sink)
+
+    def emit(self, kind: Kind, subject: int, data: dict[str, Any]) -> None:
+        """Record ``kind`` for ``subject`` at the current simulated time."""
+        event = Event(self._env.now, kind, subject, data)
+        self.count += 1
+        for sink in self._sinks:
+            sink(event)
+
+
+def event_to_json(event: Event) -> str:
+    """One JSONL line; floats keep full precision so a log hash is exact."""
+    return json.dumps(
+        {"t": event.t, "kind": event.kind.value, "subject": event.subject, "data": event.data},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def log_hash(events: Iterable[Event]) -> str:
+    """SHA-256 of the log's JSONL form: equal hashes mean identical runs."""
+    digest = hashlib.sha256()
+    for event in events:
+        digest.update(event_to_json(event).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()

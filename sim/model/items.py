@@ -1,0 +1,149 @@
+"""Work items: changes with the latent properties drawn when they are born.
+
+A change's intrinsic attributes (effort, the uniforms that decide whether it carries a
+defect, whether a test catches it, its severity if it fails, …) are drawn at birth, each
+from its own named stream, with one stream family per origin.  Practices then compare
+those fixed draws with their own thresholds, so switching a practice never changes the
+arrivals or efforts the untouched organisation sees (common random numbers).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+from ..units import effort_hours
+
+if TYPE_CHECKING:
+    import simpy
+
+    from ..scenario import Scenario
+    from ..streams import Streams
+
+
+class Priority(IntEnum):
+    """Queue priority in a pool: lower runs first.  URGENT pre-empts planned work."""
+
+    URGENT = 0
+    EXPEDITE = 1
+    REWORK = 2
+    IMPROVEMENT = 3
+    PLANNED = 4
+
+
+ORIGIN_PRIORITY = {
+    "demand": Priority.PLANNED,
+    "improvement": Priority.IMPROVEMENT,
+    "hotfix": Priority.EXPEDITE,
+    "security": Priority.EXPEDITE,
+}
+ORIGIN_WORK_CLASS = {
+    "demand": "planned",
+    "improvement": "improvement",
+    "hotfix": "unplanned",
+    "security": "unplanned",
+}
+
+
+class WorkItem:
+    """One change on its way from idea to production.
+
+    ``effort_hours`` is calendar hours of one person's work (see :mod:`sim.units`).
+    The ``u_*`` fields are uniforms in [0, 1) fixed at birth; a property holds when its
+    uniform is below the probability the current practices give.
+    """
+
+    __slots__ = (
+        "arrived",
+        "batch",
+        "committed",
+        "defect",
+        "delivered_event",
+        "effort_hours",
+        "id",
+        "kind",
+        "origin",
+        "reworks",
+        "target",
+        "team",
+        "u_auto",
+        "u_defect",
+        "u_flag",
+        "u_manual",
+        "u_regression",
+        "u_rollback",
+        "u_scan",
+        "u_severity",
+        "weakness",
+    )
+
+    def __init__(self) -> None:
+        self.batch = -1
+        self.committed = False
+        self.defect = False
+        self.reworks = 0
+        self.target: WorkItem | None = None
+        """For a security patch: the delivered item whose weakness it closes."""
+        self.delivered_event: simpy.Event | None = None
+
+    @property
+    def priority(self) -> Priority:
+        """The queue priority of this item's next piece of development."""
+        return Priority.REWORK if self.reworks else ORIGIN_PRIORITY[self.origin]
+
+    @property
+    def work_class(self) -> str:
+        """How people's time on this item is classified (planned, rework, unplanned…)."""
+        return "rework" if self.reworks else ORIGIN_WORK_CLASS[self.origin]
+
+
+class ItemFactory:
+    """Gives birth to work items, drawing each attribute from its own named stream."""
+
+    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+        self._scenario = scenario
+        self._streams = streams
+        self._next_id = 0
+        self._hours_per_day = effort_hours(1.0, scenario.org.work_days_per_week)
+
+    def make(self, origin: str, mean_days: float, teams: int, team: int | None = None) -> WorkItem:
+        """A new item of ``origin`` with mean effort ``mean_days`` person-days.
+
+        Demand is spread over ``teams`` at random; internal work (hotfixes, improvement
+        actions, patches) belongs to the given ``team``.
+        """
+        s = self._streams
+        w = self._scenario.workload
+        item = WorkItem()
+        item.id = self._next_id
+        self._next_id += 1
+        item.origin = origin
+        kind = origin
+        if origin == "demand":
+            is_bug = s["demand.kind"].uniform() < w.bugfix_share
+            kind = "bugfix" if is_bug else "feature"
+            if is_bug:
+                mean_days *= w.bugfix_effort_factor
+        item.kind = kind
+        effort = s[f"{origin}.effort"]
+        dist = w.effort_distribution
+        if dist == "lognormal":
+            days = effort.lognormal_mean(mean_days, w.effort_cv)
+        elif dist == "exponential":
+            days = effort.exponential(mean_days)
+        else:
+            days = mean_days
+        item.effort_hours = days * self._hours_per_day
+        if team is None:
+            team = int(s[f"{origin}.team"].uniform() * teams) if teams > 1 else 0
+        item.team = team
+        item.u_defect = s[f"{origin}.defect"].uniform()
+        item.u_auto = s[f"{origin}.detect_auto"].uniform()
+        item.u_manual = s[f"{origin}.detect_manual"].uniform()
+        item.u_regression = s[f"{origin}.detect_regression"].uniform()
+        item.u_scan = s[f"{origin}.detect_scan"].uniform()
+        item.u_severity = s[f"{origin}.severity"].uniform()
+        item.u_flag = s[f"{origin}.flag"].uniform()
+        item.u_rollback = s[f"{origin}.rollback"].uniform()
+        item.weakness = s[f"{origin}.weakness"].uniform() < self._scenario.security.weakness_prob
+        return item

@@ -1,0 +1,117 @@
+"""Practices as the model sees them: current values, adoption ramps, and what they mean.
+
+Stage code never reads ``[practices]`` directly; it asks this object, which is the one
+place that turns practice values into mechanism numbers (detection probabilities, deploy
+durations, failure probabilities).  A practice switched on mid-run ramps in: until its
+ramp is over, each decision uses the new value with probability (elapsed / ramp) — drawn
+from the ``adoption`` stream, so ramps never shift other streams — which gives the
+gradual benefit of the J-curve; the adoption effort itself is charged by the simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..practices import BY_NAME
+from ..scenario import Scenario
+from ..streams import Stream
+from ..units import HOURS_PER_DAY, MINUTES_PER_HOUR
+
+
+@dataclass(slots=True)
+class Ramp:
+    """A practice change in progress: ``new`` replaces ``old`` between ``start`` and ``end``."""
+
+    old: Any
+    new: Any
+    start: float
+    end: float
+
+
+class Policy:
+    """Effective practice values at the current time, and the mechanisms they select."""
+
+    def __init__(self, scenario: Scenario, env: Any, adoption: Stream) -> None:
+        self._s = scenario
+        self._env = env
+        self._adoption = adoption
+        self._values: dict[str, Any] = scenario.practices.model_dump()
+        self._ramps: dict[str, Ramp] = {}
+        self.learning_multiplier = 1.0
+        """Factor on failure probabilities from completed postmortem actions (≤ 1)."""
+
+    # --- values -------------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        """The value of practice ``name`` that applies to a decision made now."""
+        if not self._ramps or name not in self._ramps:
+            return self._values[name]
+        ramp = self._ramps[name]
+        now = self._env.now
+        if now >= ramp.end:
+            del self._ramps[name]
+            return self._values[name]
+        share = (now - ramp.start) / (ramp.end - ramp.start)
+        return ramp.new if self._adoption.uniform() < share else ramp.old
+
+    def current(self) -> dict[str, Any]:
+        """The values set now (the targets of any ramps in progress)."""
+        return dict(self._values)
+
+    def set(self, name: str, value: Any, ramp_days: float) -> None:
+        """Switch ``name`` to ``value``; with ``ramp_days`` > 0 the benefit ramps in."""
+        old = self._values[name]
+        self._values[name] = value
+        self._ramps.pop(name, None)
+        if ramp_days > 0 and name in BY_NAME and value != old:
+            now = self._env.now
+            self._ramps[name] = Ramp(old, value, now, now + ramp_days * HOURS_PER_DAY)
+
+    # --- mechanisms ---------------------------------------------------------------------
+    def automated_detection(self, level: str) -> float:
+        """Probability the automated suite at ``level`` catches a latent defect."""
+        t = self._s.testing
+        return {
+            "none": 0.0,
+            "partial": t.automated_detection_partial,
+            "full": t.automated_detection_full,
+        }[level]
+
+    def regression_days(self, level: str) -> float:
+        """Calendar days of the manual regression cycle a release needs at ``level``."""
+        t = self._s.testing
+        partial = t.regression_days * t.regression_partial_factor
+        return {"none": t.regression_days, "partial": partial, "full": 0.0}[level]
+
+    def drift_probability(self) -> float:
+        """Chance a deployment fails from environment drift no test saw."""
+        d = self._s.deployment
+        p = d.drift_failure_prob_iac if self.get("infrastructure_as_code") else d.drift_failure_prob
+        return p * self.learning_multiplier
+
+    def provision_hours(self) -> float:
+        """Hours to provision a test environment for a release's regression cycle."""
+        d = self._s.deployment
+        days = d.provision_days_iac if self.get("infrastructure_as_code") else d.provision_days
+        return days * HOURS_PER_DAY
+
+    def detection(self, stream: Stream) -> tuple[float, str]:
+        """(hours until a production fault is noticed, who noticed it)."""
+        det = self._s.detection
+        sigma = self._s.incidents.duration_sigma
+        level = self.get("monitoring")
+        if level == "observability" and stream.uniform() >= det.observability_miss_prob:
+            return stream.lognormal_median(
+                det.observability_minutes_median / MINUTES_PER_HOUR, sigma
+            ), "observability"
+        if level == "threshold" and stream.uniform() >= det.threshold_miss_prob:
+            return stream.lognormal_median(
+                det.threshold_minutes_median / MINUTES_PER_HOUR, sigma
+            ), "threshold"
+        return stream.lognormal_median(det.customer_report_hours_median, sigma), "customer"
+
+    def diagnosis_factor(self) -> float:
+        """Multiplier on diagnosis time from the monitoring in place."""
+        if self.get("monitoring") == "observability":
+            return self._s.recovery.observability_diagnosis_factor
+        return 1.0

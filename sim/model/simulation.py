@@ -1,0 +1,250 @@
+"""The public face of the model: a simulation that advances in chunks and takes commands.
+
+>>> from sim.loading import load_scenario
+>>> sim = Simulation(load_scenario("elite"), replication=0)
+>>> sim.advance(24.0)          # one simulated day
+>>> sim.apply(SetPractice("monitoring", "observability"))
+>>> sim.run_until(sim.until)   # to the end of the scenario's horizon
+>>> sim.metrics()["deployment_frequency_per_day"]  # doctest: +SKIP
+
+The model never prints or plots; it writes events to the recorder's sinks.  The runner
+chooses the sinks: ``keep_log=True`` keeps the full log in :attr:`log`, and a
+:class:`sim.metrics.fold.MetricsFold` always folds events into what the metrics need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import simpy
+
+from ..errors import ScenarioError
+from ..events import Event, Kind, ListSink, Recorder, Sink
+from ..metrics.fold import MetricsFold
+from ..metrics.summary import compute_metrics
+from ..practices import BY_NAME
+from ..scenario import PracticesConfig, Scenario
+from ..streams import Streams
+from ..units import HOURS_PER_DAY
+from .commands import (
+    Command,
+    InjectIncident,
+    ResizePool,
+    SetPractice,
+    command_from_dict,
+    command_to_dict,
+)
+from .context import Model
+from .production import background_incidents, incident
+from .release import Lane
+
+ROLES = ("developers", "testers", "ops")
+
+
+class Simulation:
+    """One replication of one scenario.
+
+    ``seed`` defaults to the scenario's ``run.seed``; ``replication`` selects an
+    independent set of streams under the same master seed (common random numbers across
+    scenarios that share seed and replication).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        replication: int = 0,
+        seed: int | None = None,
+        keep_log: bool = True,
+        sinks: Iterable[Sink] = (),
+    ) -> None:
+        self.scenario = scenario
+        self.seed = scenario.run.seed if seed is None else seed
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.log: list[Event] | None = None
+        self.fold = MetricsFold()
+        all_sinks: list[Sink] = [self.fold, *sinks]
+        if keep_log:
+            list_sink = ListSink()
+            self.log = list_sink.events
+            all_sinks.insert(0, list_sink)
+        self.recorder = Recorder(self.env, all_sinks)
+        self.streams = Streams(self.seed, replication)
+        self.model = Model(scenario, self.env, self.streams, self.recorder)
+        self.model.lanes = [Lane(self.model, i) for i in range(self.model.org.lanes)]
+        self.until = scenario.run.days * HOURS_PER_DAY
+        self.warmup = scenario.run.warmup_days * HOURS_PER_DAY
+        self._warm_snapshot: dict[str, dict[str, float]] | None = None
+        self.commands: list[tuple[float, Command]] = []
+        self.recorder.emit(
+            Kind.WINDOW, -1, {"warmup_hours": self.warmup, "until_hours": self.until}
+        )
+        self.env.process(self._arrivals())
+        self.env.process(background_incidents(self.model))
+        self.env.process(self._warmup_snapshot())
+
+    # --- time ------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        """Simulated hours since the start."""
+        return self.env.now
+
+    def advance(self, hours: float) -> None:
+        """Run ``hours`` more of simulated time."""
+        self.run_until(self.env.now + hours)
+
+    def run_until(self, t: float) -> None:
+        """Run until simulated time ``t`` (hours); a no-op if already there."""
+        if t > self.env.now:
+            self.env.run(until=t)
+
+    def run(self) -> Simulation:
+        """Run to the end of the scenario's horizon."""
+        self.run_until(self.until)
+        return self
+
+    # --- commands --------------------------------------------------------------------------
+    def apply(self, command: Command) -> None:
+        """Validate, log and carry out a live command at the current time."""
+        self._validate(command)
+        self.commands.append((self.env.now, command))
+        self.recorder.emit(Kind.COMMAND, -1, {"command": command_to_dict(command)})
+        m = self.model
+        if isinstance(command, SetPractice):
+            self._set_practice(command)
+        elif isinstance(command, ResizePool):
+            m.org.resize(command.role, command.size)
+        else:
+            severity = command.severity
+            share = self.scenario.incidents.impacted_share[severity - 1]
+            detect, by = m.policy.detection(self.streams["detection"])
+            number = m.next_incident_id()
+            self.env.process(incident(m, number, "injected", severity, share, detect, by, 0))
+
+    def _validate(self, command: Command) -> None:
+        if isinstance(command, SetPractice):
+            if command.practice not in PracticesConfig.model_fields:
+                allowed = ", ".join(PracticesConfig.model_fields)
+                raise ScenarioError(
+                    "command", f"practices.{command.practice}", f"unknown practice; allowed: {allowed}"
+                )
+            values = self.model.policy.current()
+            values[command.practice] = command.value
+            try:
+                PracticesConfig.model_validate(values)
+            except Exception as exc:  # pydantic's ValidationError, summarised
+                raise ScenarioError(
+                    "command", f"practices.{command.practice}", str(exc).splitlines()[-1]
+                ) from None
+        elif isinstance(command, ResizePool):
+            if command.role not in ROLES:
+                raise ScenarioError("command", "role", f"allowed: {', '.join(ROLES)}")
+            if not isinstance(command.size, int) or not 1 <= command.size <= 10_000:
+                raise ScenarioError("command", f"org.{command.role}", "size must be 1..10000")
+            if command.role == "developers" and command.size < self.scenario.org.teams:
+                raise ScenarioError("command", "org.developers", "at least one per team")
+        elif isinstance(command, InjectIncident):
+            if not isinstance(command.severity, int) or not 1 <= command.severity <= 4:
+                raise ScenarioError("command", "severity", "allowed: 1, 2, 3, 4")
+
+    def _set_practice(self, command: SetPractice) -> None:
+        m = self.model
+        name, value = command.practice, command.value
+        old = m.policy.current()[name]
+        practice = BY_NAME.get(name)
+        costly = practice is not None and value != practice.baseline and value != old
+        ramp = practice.ramp_days if costly and practice else 0.0
+        m.policy.set(name, value, ramp)
+        if costly and practice:
+            effort = practice.adoption_effort_days
+            m.emit(
+                Kind.ADOPTION,
+                -1,
+                {"practice": name, "value": value, "effort_hours": effort, "ramp_days": ramp},
+            )
+            for team in range(m.org.teams):
+                self.env.process(self._adoption_work(team, effort / m.org.teams))
+        for lane in m.lanes:
+            lane.poke()
+
+    def _adoption_work(self, team: int, person_days: float) -> Any:
+        """Adoption effort held by one developer of ``team`` (not pre-empted)."""
+        from .items import Priority
+
+        pool = self.model.org.dev_pool(team)
+        req = pool.request(Priority.IMPROVEMENT, "adoption")
+        yield req
+        yield self.env.timeout(person_days * 8.0 * self.model.person_hour)
+        pool.release(req)
+
+    # --- processes -------------------------------------------------------------------------
+    def _arrivals(self) -> Any:
+        """New demand: an initial backlog, then Poisson (or evenly spaced) arrivals."""
+        m = self.model
+        w = self.scenario.workload
+        for _ in range(w.initial_backlog):
+            m.spawn("demand", w.effort_days_mean)
+        gap = HOURS_PER_DAY / w.arrivals_per_day
+        stream = self.streams["arrivals"]
+        poisson = w.arrival_process == "poisson"
+        timeout = self.env.timeout
+        spawn = m.spawn
+        mean = w.effort_days_mean
+        while True:
+            yield timeout(stream.exponential(gap) if poisson else gap)
+            spawn("demand", mean)
+
+    def _warmup_snapshot(self) -> Any:
+        if self.warmup > 0:
+            yield self.env.timeout(self.warmup)
+        self._warm_snapshot = self._snapshots()
+
+    def _snapshots(self) -> dict[str, dict[str, float]]:
+        return {pool.name: pool.snapshot() for pool in self.model.org.pools}
+
+    # --- results ---------------------------------------------------------------------------
+    def people_hours(self) -> dict[str, dict[str, float]]:
+        """Person-hours by role and work class over the window so far."""
+        end = self._snapshots()
+        start = self._warm_snapshot or {}
+        diff: dict[str, dict[str, float]] = {}
+        for pool, hours in end.items():
+            before = start.get(pool, {})
+            diff[pool] = {k: v - before.get(k, 0.0) for k, v in hours.items()}
+        return self.model.org.people_hours(diff)
+
+    def metrics(self) -> dict[str, Any]:
+        """The flat metrics dict over the measurement window (see :mod:`sim.metrics`)."""
+        return compute_metrics(
+            self.fold,
+            people_hours=self.people_hours(),
+            oncall_people=self.model.org.oncall_people(),
+            calendar=self.scenario.calendar,
+            work_days_per_week=self.scenario.org.work_days_per_week,
+        )
+
+
+def replay(
+    scenario: Scenario,
+    commands: Sequence[tuple[float, Command]],
+    *,
+    replication: int = 0,
+    seed: int | None = None,
+    until: float | None = None,
+) -> Simulation:
+    """Re-run a recorded game: apply each command at its time, then run to the end."""
+    sim = Simulation(scenario, replication=replication, seed=seed)
+    for t, command in commands:
+        sim.run_until(t)
+        sim.apply(command)
+    sim.run_until(sim.until if until is None else until)
+    return sim
+
+
+def commands_from_log(events: Iterable[Event]) -> list[tuple[float, Command]]:
+    """The timestamped commands recorded in a log, ready for :func:`replay`."""
+    return [
+        (e.t, command_from_dict(e.data["command"])) for e in events if e.kind is Kind.COMMAND
+    ]
