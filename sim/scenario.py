@@ -22,6 +22,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 TIERS = ("low", "medium", "high", "elite")
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A share or probability in [0, 1]."""
 Tier = Literal["low", "medium", "high", "elite"]
 
 
@@ -326,10 +328,10 @@ class ProgressiveConfig(Section):
 class IncidentsConfig(Section):
     """``[incidents]``: severity, impact and incidents with no change behind them."""
 
-    severity_shares: Annotated[tuple[float, float, float, float], Field(strict=False)] = param(
+    severity_shares: Annotated[tuple[Share, Share, Share, Share], Field(strict=False)] = param(
         (0.05, 0.15, 0.40, 0.40), "shares sev1..sev4", "assumption", "Severity mix of failures."
     )
-    impacted_share: Annotated[tuple[float, float, float, float], Field(strict=False)] = param(
+    impacted_share: Annotated[tuple[Share, Share, Share, Share], Field(strict=False)] = param(
         (1.0, 0.5, 0.15, 0.03), "share of users", "assumption", "Users affected by severity."
     )
     background_per_week: float = param(

@@ -1,0 +1,43 @@
+# Ship It — two commands do everything: `make run` and `make test`.
+# Both create .venv and install the project on first use (Python >= 3.11 as $(PYTHON)).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SCENARIO ?= legacy-enterprise
+
+.PHONY: run test bench lint format docs clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Ship It needs Python >= 3.11 (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)  ## Run the default scenario and print its DORA scorecard
+	$(BIN)/shipit run $(SCENARIO)
+
+test: $(STAMP)  ## Lint, check formatting, check generated docs, run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m sim.docs --check
+	$(BIN)/pytest -n auto
+
+bench: $(STAMP)  ## Measure model speed against a raw SimPy baseline
+	$(BIN)/shipit bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+docs: $(STAMP)  ## Regenerate docs/parameters.md, docs/practices.md, docs/metrics.md
+	$(BIN)/python -m sim.docs
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
