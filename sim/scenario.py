@@ -49,7 +49,9 @@ class ScenarioInfo(Section):
     name: str = Field(min_length=1, max_length=80, description="Short identifier of the scenario.")
     title: str = Field("", max_length=120, description="Human-readable title.")
     description: str = Field("", max_length=4000, description="The story behind the scenario.")
-    expected_tier: Tier | None = Field(None, description="DORA tier the scenario is meant to land in.")
+    expected_tier: Tier | None = Field(
+        None, description="DORA tier the scenario is meant to land in."
+    )
     learning_goals: Annotated[tuple[str, ...], Field(strict=False)] = Field(
         (), description="What a workshop should take away from playing it."
     )
@@ -90,7 +92,12 @@ class WorkloadConfig(Section):
     """``[workload]``: the demand for change."""
 
     arrivals_per_day: float = param(
-        2.0, "changes/calendar day", "assumption", "Mean arrival rate of new changes.", gt=0, le=1000
+        2.0,
+        "changes/calendar day",
+        "assumption",
+        "Mean arrival rate of new changes.",
+        gt=0,
+        le=1000,
     )
     arrival_process: Literal["poisson", "regular"] = param(
         "poisson", "choice", "queueing convention", "Poisson arrivals or evenly spaced ones."
@@ -196,8 +203,12 @@ class DevelopmentConfig(Section):
         le=30,
     )
     rework_effort_fraction: float = param(
-        0.3, "ratio", "assumption", "Effort of fixing a found defect, as a share of the change.",
-        gt=0, le=5,
+        0.3,
+        "ratio",
+        "assumption",
+        "Effort of fixing a found defect, as a share of the change.",
+        gt=0,
+        le=5,
     )
 
 
@@ -205,10 +216,20 @@ class HandoffConfig(Section):
     """``[handoff]``: ticket queues between silos."""
 
     pickup_hours_mean: float = param(
-        8.0, "hours", "assumption; Phoenix Project p.303", "Mean ticket pick-up delay.", ge=0, le=720
+        8.0,
+        "hours",
+        "assumption; Phoenix Project p.303",
+        "Mean ticket pick-up delay.",
+        ge=0,
+        le=720,
     )
     context_loss_defect_prob: float = param(
-        0.02, "probability/hand-off", "assumption", "Defect risk added by each hand-off.", ge=0, le=1
+        0.02,
+        "probability/hand-off",
+        "assumption",
+        "Defect risk added by each hand-off.",
+        ge=0,
+        le=1,
     )
 
 
@@ -216,8 +237,12 @@ class TestingConfig(Section):
     """``[testing]``: automated and manual testing, scanning."""
 
     automated_minutes: float = param(
-        15.0, "minutes", "DORA-2018 p.56 (feedback < 10 min)", "Automated suite run time.",
-        ge=0, le=1440,
+        15.0,
+        "minutes",
+        "DORA-2018 p.56 (feedback < 10 min)",
+        "Automated suite run time.",
+        ge=0,
+        le=1440,
     )
     automated_detection_partial: float = param(
         0.5, "probability", "assumption", "Defect detection of a partial suite.", ge=0, le=1
@@ -229,12 +254,20 @@ class TestingConfig(Section):
         4.0, "person-hours/change", "assumption", "Tester effort per change.", ge=0, le=200
     )
     manual_detection_prob: float = param(
-        0.5, "probability", "assumption", "Defect detection of per-change manual testing.",
-        ge=0, le=1,
+        0.5,
+        "probability",
+        "assumption",
+        "Defect detection of per-change manual testing.",
+        ge=0,
+        le=1,
     )
     regression_days: float = param(
-        5.0, "days", "DORA-2018 p.29 (manual testing)", "Manual regression cycle of a release.",
-        ge=0, le=90,
+        5.0,
+        "days",
+        "DORA-2018 p.29 (manual testing)",
+        "Manual regression cycle of a release.",
+        ge=0,
+        le=90,
     )
     regression_partial_factor: float = param(
         0.4, "ratio", "assumption", "Regression length with a partial automated suite.", ge=0, le=1
@@ -257,8 +290,12 @@ class ApprovalConfig(Section):
     cab_weekday: int = param(1, "0=Mon..6=Sun", "assumption", "Day of the CAB meeting.", ge=0, le=6)
     cab_hour: float = param(14.0, "hour of day", "assumption", "Time of the CAB.", ge=0, lt=24)
     cab_submission_lead_days: float = param(
-        2.0, "days", "assumption", "Changes must be submitted this long before the CAB.",
-        ge=0, le=30,
+        2.0,
+        "days",
+        "assumption",
+        "Changes must be submitted this long before the CAB.",
+        ge=0,
+        le=30,
     )
     emergency_cab_hours_median: float = param(
         24.0, "hours", "assumption", "Median wait for an emergency CAB.", ge=0, le=720
@@ -290,8 +327,12 @@ class DeploymentConfig(Section):
         0.005, "probability/deploy", "assumption", "Failure of the automation itself.", ge=0, le=1
     )
     drift_failure_prob: float = param(
-        0.06, "probability/deploy", "DORA-2014 p.14-18", "Config drift failure without IaC.",
-        ge=0, le=1,
+        0.06,
+        "probability/deploy",
+        "DORA-2014 p.14-18",
+        "Config drift failure without IaC.",
+        ge=0,
+        le=1,
     )
     drift_failure_prob_iac: float = param(
         0.005, "probability/deploy", "assumption", "Config failure with IaC.", ge=0, le=1
@@ -335,15 +376,23 @@ class IncidentsConfig(Section):
         (1.0, 0.5, 0.15, 0.03), "share of users", "assumption", "Users affected by severity."
     )
     background_per_week: float = param(
-        0.3, "incidents/week", "SRE-WB App. C (~30% not change-caused)",
-        "Incidents with no change behind them.", ge=0, le=1000,
+        0.3,
+        "incidents/week",
+        "SRE-WB App. C (~30% not change-caused)",
+        "Incidents with no change behind them.",
+        ge=0,
+        le=1000,
     )
     repair_hours_median: float = param(
         3.0, "hours", "assumption", "Median repair of a non-change incident.", ge=0, le=2000
     )
     duration_sigma: float = param(
-        1.0, "log-sd", "VOID report (heavy tails)", "Lognormal shape of response times.",
-        ge=0, le=3,
+        1.0,
+        "log-sd",
+        "VOID report (heavy tails)",
+        "Lognormal shape of response times.",
+        ge=0,
+        le=3,
     )
 
 
@@ -366,8 +415,12 @@ class DetectionConfig(Section):
         0.05, "probability", "assumption", "Faults observability misses.", ge=0, le=1
     )
     blame_delay_hours_median: float = param(
-        4.0, "hours", "Westrum 2004", "Extra delay before a blamed culture escalates.",
-        ge=0, le=2000,
+        4.0,
+        "hours",
+        "Westrum 2004",
+        "Extra delay before a blamed culture escalates.",
+        ge=0,
+        le=2000,
     )
 
 
@@ -375,8 +428,12 @@ class RecoveryConfig(Section):
     """``[recovery]``: diagnosis and restoring service."""
 
     diagnosis_hours_median: float = param(
-        1.0, "hours", "Moogsoft (90 min lifecycle)", "Diagnosis of a one-change failure.",
-        ge=0, le=2000,
+        1.0,
+        "hours",
+        "Moogsoft (90 min lifecycle)",
+        "Diagnosis of a one-change failure.",
+        ge=0,
+        le=2000,
     )
     diagnosis_batch_exponent: float = param(
         0.5, "exponent", "Reinertsen B4", "Diagnosis grows as changes^exponent.", ge=0, le=2
@@ -414,8 +471,12 @@ class LearningConfig(Section):
         0.4, "ratio", "assumption", "Lowest failure multiplier learning can reach.", ge=0, le=1
     )
     min_severity: int = param(
-        3, "severity", "assumption", "Incidents of this severity or worse get a postmortem.",
-        ge=1, le=4,
+        3,
+        "severity",
+        "assumption",
+        "Incidents of this severity or worse get a postmortem.",
+        ge=1,
+        le=4,
     )
 
 
@@ -429,8 +490,12 @@ class SecurityConfig(Section):
         0.5, "1/year per live weakness", "assumption", "Exploit hazard.", ge=0, le=365
     )
     discovery_days_median: float = param(
-        60.0, "days", "IBM-2024 (258-day lifecycle)", "Internal discovery of a live weakness.",
-        gt=0, le=3650,
+        60.0,
+        "days",
+        "IBM-2024 (258-day lifecycle)",
+        "Internal discovery of a live weakness.",
+        gt=0,
+        le=3650,
     )
     breach_detection_days_median: float = param(
         30.0, "days", "IBM-2024", "Time to notice an exploit.", ge=0, le=3650

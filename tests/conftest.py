@@ -15,7 +15,9 @@ BUILTINS = ("legacy-enterprise", "water-scrum-fall", "continuous-delivery", "eli
 def scenario_from(base: str, **sections: dict[str, Any]) -> Scenario:
     """A built-in scenario with some sections' keys replaced (validated)."""
     updates = {
-        f"{section}.{key}": value for section, keys in sections.items() for key, value in keys.items()
+        f"{section}.{key}": value
+        for section, keys in sections.items()
+        for key, value in keys.items()
     }
     return load_scenario(base).with_values(updates)
 

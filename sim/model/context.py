@@ -45,6 +45,8 @@ class Model:
         self.lanes: list[Lane] = []
         self.open_branches = [0] * scenario.org.teams
         self.learning_level = 0
+        self.in_system = 0
+        """Items born and not yet delivered: the conservation check's "in progress"."""
         self._batches = 0
         self._incidents = 0
         days = scenario.org.work_days_per_week
@@ -83,6 +85,7 @@ class Model:
                 "origin": origin,
             },
         )
+        self.in_system += 1
         self.env.process(lifecycle(self, item))
         return item
 
@@ -133,6 +136,8 @@ class Model:
         """An improvement action was delivered: failure probabilities fall, to a floor."""
         learning = self.s.learning
         self.learning_level += 1
-        multiplier = max(learning.floor, (1.0 - learning.reduction_per_action) ** self.learning_level)
+        multiplier = max(
+            learning.floor, (1.0 - learning.reduction_per_action) ** self.learning_level
+        )
         self.policy.learning_multiplier = multiplier
         self.emit(Kind.LEARNING, -1, {"level": self.learning_level, "multiplier": multiplier})

@@ -100,9 +100,9 @@ def check(m: Model, item: WorkItem) -> Process:
             yield env.timeout(m.automated_hours)
         if item.defect and item.u_auto < policy.automated_detection(level):
             return m.found(item, "automated")
-    if item.weakness and policy.get("security_scanning"):
-        if item.u_scan < m.s.testing.scan_detection_prob:
-            return m.found(item, "scan")
+    scanned = item.weakness and policy.get("security_scanning")
+    if scanned and item.u_scan < m.s.testing.scan_detection_prob:
+        return m.found(item, "scan")
     if level != "full" and m.manual_test_hours > 0:
         pool = m.org.test_pool(item.team)
         m.emit(Kind.QUEUED, item.id, {"stage": "manual_test", "pool": pool.name})
@@ -132,4 +132,3 @@ def integration_defect_probability(
 ) -> float:
     """Chance of an integration defect: a hazard per branch-day, scaled by open branches."""
     return 1.0 - math.exp(-rate * age_days * (1.0 + factor * others))
-

@@ -26,7 +26,16 @@ import simpy
 class Request(simpy.Event):
     """A claim on one person of a pool; succeeds when the person starts."""
 
-    __slots__ = ("busy_until", "granted_at", "preempted", "preemptible", "priority", "process", "seq", "work")
+    __slots__ = (
+        "busy_until",
+        "granted_at",
+        "preempted",
+        "preemptible",
+        "priority",
+        "process",
+        "seq",
+        "work",
+    )
 
     def __init__(
         self, env: simpy.Environment, priority: int, work: str, preemptible: bool, seq: int
@@ -71,7 +80,9 @@ class Pool:
         self, priority: int, work: str, preemptible: bool = False, seq: int | None = None
     ) -> Request:
         """Ask for one person.  ``seq`` keeps a pre-empted request's place in line."""
-        req = Request(self.env, priority, work, preemptible, next(self._seq) if seq is None else seq)
+        req = Request(
+            self.env, priority, work, preemptible, next(self._seq) if seq is None else seq
+        )
         if len(self.holders) < self.capacity and not self._queue:
             self._grant(req)
         elif priority == 0 and self._preempt_for(req):
@@ -128,10 +139,17 @@ class Pool:
         victim = None
         now = self.env.now
         for holder in self.holders:
-            if holder.preemptible and holder.busy_until > now and (
-                victim is None
-                or holder.priority > victim.priority
-                or (holder.priority == victim.priority and holder.granted_at >= victim.granted_at)
+            if (
+                holder.preemptible
+                and holder.busy_until > now
+                and (
+                    victim is None
+                    or holder.priority > victim.priority
+                    or (
+                        holder.priority == victim.priority
+                        and holder.granted_at >= victim.granted_at
+                    )
+                )
             ):
                 victim = holder
         if victim is None:

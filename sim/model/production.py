@@ -44,8 +44,10 @@ def restore_method(m: Model, cause: str, defective: list[WorkItem], manual: bool
     if cause == "config":
         return "repair"
     if cause == "deploy_error":
-        return "blue_green" if policy.get("blue_green") else (
-            "manual_rollback" if manual else "rollback"
+        return (
+            "blue_green"
+            if policy.get("blue_green")
+            else ("manual_rollback" if manual else "rollback")
         )
     p = m.s.progressive
     if policy.get("feature_flags") and all(i.u_flag < p.flag_coverage for i in defective):
@@ -134,15 +136,20 @@ def respond(
     sigma = m.s.incidents.duration_sigma
     team = items[0].team if items else 0
     yield env.timeout(detect_hours)
-    m.emit(Kind.INCIDENT_DETECTED, incident, {"by": "canary" if method == "canary_rollback" else by})
+    m.emit(
+        Kind.INCIDENT_DETECTED, incident, {"by": "canary" if method == "canary_rollback" else by}
+    )
     if method == "canary_rollback":
         yield env.timeout(m.s.progressive.auto_rollback_minutes / MINUTES_PER_HOUR)
     else:
         req, pool = yield from _on_call(m, incident, team)
         n = max(1, len(items))
-        hours = m.streams["diagnosis"].lognormal_median(
-            r.diagnosis_hours_median * n**r.diagnosis_batch_exponent, sigma
-        ) * m.policy.diagnosis_factor()
+        hours = (
+            m.streams["diagnosis"].lognormal_median(
+                r.diagnosis_hours_median * n**r.diagnosis_batch_exponent, sigma
+            )
+            * m.policy.diagnosis_factor()
+        )
         if m.org.silos and cause == "defect" and r.escalation_hours_mean > 0:
             hours += m.streams["escalation"].exponential(r.escalation_hours_mean)
         yield env.timeout(hours)
@@ -217,6 +224,7 @@ def postmortem(m: Model, severity: int, team: int) -> None:
 
 def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
     """Changes are live for all users: learning, weaknesses and patches take effect."""
+    m.in_system -= len(items)
     for item in items:
         m.emit(Kind.DELIVERED, item.id, {"kind": item.kind, "batch": batch})
         if item.delivered_event is not None and not item.delivered_event.triggered:
@@ -249,9 +257,12 @@ def incident(
     yield env.timeout(detect_hours)
     m.emit(Kind.INCIDENT_DETECTED, number, {"by": by})
     req, pool = yield from _on_call(m, number, team)
-    hours = m.streams["diagnosis"].lognormal_median(
-        m.s.recovery.diagnosis_hours_median, m.s.incidents.duration_sigma
-    ) * m.policy.diagnosis_factor()
+    hours = (
+        m.streams["diagnosis"].lognormal_median(
+            m.s.recovery.diagnosis_hours_median, m.s.incidents.duration_sigma
+        )
+        * m.policy.diagnosis_factor()
+    )
     yield env.timeout(hours)
     m.emit(Kind.DIAGNOSED, number, {})
     yield env.timeout(_restore_hours(m, "repair"))
@@ -320,4 +331,3 @@ def _patch(m: Model, item: WorkItem) -> WorkItem:
     patch.target = item
     patch.delivered_event = m.env.event()
     return patch
-

@@ -67,7 +67,6 @@ class Lane:
     def _batch(self, items: list[WorkItem], hotfix: bool) -> Process:
         """Regression, approval and deployment of one batch."""
         m = self.m
-        env = m.env
         batch = m.next_batch_id()
         for item in items:
             item.batch = batch

@@ -128,7 +128,9 @@ class Simulation:
             if command.practice not in PracticesConfig.model_fields:
                 allowed = ", ".join(PracticesConfig.model_fields)
                 raise ScenarioError(
-                    "command", f"practices.{command.practice}", f"unknown practice; allowed: {allowed}"
+                    "command",
+                    f"practices.{command.practice}",
+                    f"unknown practice; allowed: {allowed}",
                 )
             values = self.model.policy.current()
             values[command.practice] = command.value
@@ -145,9 +147,8 @@ class Simulation:
                 raise ScenarioError("command", f"org.{command.role}", "size must be 1..10000")
             if command.role == "developers" and command.size < self.scenario.org.teams:
                 raise ScenarioError("command", "org.developers", "at least one per team")
-        elif isinstance(command, InjectIncident):
-            if not isinstance(command.severity, int) or not 1 <= command.severity <= 4:
-                raise ScenarioError("command", "severity", "allowed: 1, 2, 3, 4")
+        elif not isinstance(command.severity, int) or not 1 <= command.severity <= 4:
+            raise ScenarioError("command", "severity", "allowed: 1, 2, 3, 4")
 
     def _set_practice(self, command: SetPractice) -> None:
         m = self.model
@@ -245,6 +246,4 @@ def replay(
 
 def commands_from_log(events: Iterable[Event]) -> list[tuple[float, Command]]:
     """The timestamped commands recorded in a log, ready for :func:`replay`."""
-    return [
-        (e.t, command_from_dict(e.data["command"])) for e in events if e.kind is Kind.COMMAND
-    ]
+    return [(e.t, command_from_dict(e.data["command"])) for e in events if e.kind is Kind.COMMAND]
