@@ -1,0 +1,203 @@
+"""The public table of metrics: every key :func:`~sim.metrics.summary.compute_metrics` returns.
+
+This table is the contract and the documentation source: ``docs`` are generated from it,
+and a test checks that the summary returns exactly these keys.  Keys with ``pattern=True``
+contain a ``<placeholder>`` and expand to one key per stage or pool seen.
+
+All metrics cover the measurement window ``[warmup_hours, until_hours]`` of the ``window``
+event (both ends included).  "In window" means the event that defines the metric happened
+in that interval.  A value is ``None`` when its sample is empty or its denominator is zero.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class MetricDef(NamedTuple):
+    """One metric key: its name, unit and definition."""
+
+    name: str
+    """The key in the metrics dict (or a pattern such as ``queue_hours_mean_<stage>``)."""
+    unit: str
+    """Unit of the value."""
+    description: str
+    """What it measures and exactly how it is computed."""
+    pattern: bool = False
+    """True if ``name`` contains a placeholder and expands to several keys."""
+
+
+METRICS: tuple[MetricDef, ...] = (
+    # -- DORA four keys (+ rework rate) ---------------------------------------------------
+    MetricDef(
+        "deployment_frequency_per_day",
+        "deployments/day",
+        "Production deployments (`deployed` events, failed ones included) in the window "
+        "divided by the window length in days.",
+    ),
+    MetricDef("deployments", "count", "Production deployments in the window."),
+    MetricDef(
+        "mean_batch_size",
+        "items/deployment",
+        "Mean number of work items per deployment in the window.",
+    ),
+    MetricDef(
+        "lead_time_hours_median",
+        "hours",
+        "DORA lead time for changes: median of (last `delivered` − first `committed`) over "
+        "items of every origin delivered in the window.",
+    ),
+    MetricDef(
+        "lead_time_hours_p85",
+        "hours",
+        "85th percentile of the lead time for changes (same sample as the median).",
+    ),
+    MetricDef(
+        "change_failure_rate",
+        "share 0–1",
+        "Deployments in the window with `failed` = true divided by deployments in the window.",
+    ),
+    MetricDef(
+        "time_to_restore_hours_median",
+        "hours",
+        "Failed-deployment recovery time: median of (`incident_restored` − `incident_opened`) "
+        "over change-caused incidents (`change` = true) restored in the window.",
+    ),
+    MetricDef(
+        "time_to_restore_hours_p85",
+        "hours",
+        "85th percentile of the time to restore (same sample as the median).",
+    ),
+    MetricDef(
+        "rework_rate",
+        "share 0–1",
+        "Deployments in the window with `hotfix` = true (unplanned fixes for production "
+        "incidents) divided by deployments in the window.",
+    ),
+    # -- flow -------------------------------------------------------------------------------
+    MetricDef(
+        "customer_lead_time_hours_mean",
+        "hours",
+        "Mean of (last `delivered` − `arrived`) over demand items delivered in the window.",
+    ),
+    MetricDef(
+        "customer_lead_time_hours_median",
+        "hours",
+        "Median customer lead time (same sample as the mean).",
+    ),
+    MetricDef(
+        "customer_lead_time_hours_p85",
+        "hours",
+        "85th percentile of the customer lead time (same sample as the mean).",
+    ),
+    MetricDef(
+        "throughput_per_week",
+        "items/week",
+        "Demand items delivered in the window per week (window hours / 168).",
+    ),
+    MetricDef(
+        "throughput_all_per_week",
+        "items/week",
+        "Items of every origin (demand, hotfix, improvement, security) delivered in the "
+        "window per week.",
+    ),
+    MetricDef(
+        "wip_mean",
+        "items",
+        "Time-weighted mean number of demand items arrived and not (or no longer) delivered: "
+        "the exact integral of that step function over the window divided by window hours. "
+        "Little's law: ≈ arrival rate × mean customer lead time.",
+    ),
+    MetricDef(
+        "flow_efficiency",
+        "share 0–1",
+        "Mean over demand items delivered in the window of (sum of `finished` hours) / "
+        "customer lead time, each clipped to [0, 1]; items with zero lead time are skipped.",
+    ),
+    MetricDef(
+        "queue_hours_mean_<stage>",
+        "hours",
+        "Mean queue wait (`started` − `queued`, same item and stage) of the stage's `started` "
+        "events in the window; one key per stage seen in the log (None if none in window).",
+        pattern=True,
+    ),
+    MetricDef(
+        "utilisation_<pool>",
+        "share",
+        "Busy person-hours of all work classes / capacity person-hours of the pool in the "
+        "window; one key per pool given to the summary.",
+        pattern=True,
+    ),
+    MetricDef(
+        "unplanned_work_share",
+        "share 0–1",
+        "(Unplanned + rework busy person-hours) / all busy person-hours, over all pools.",
+    ),
+    # -- reliability ------------------------------------------------------------------------
+    MetricDef("incidents", "count", "Incidents opened in the window, every cause."),
+    MetricDef("incidents_change", "count", "Incidents opened in the window with `change` = true."),
+    MetricDef("incidents_other", "count", "Incidents opened in the window with `change` = false."),
+    MetricDef("incidents_sev1", "count", "Incidents of severity 1 opened in the window."),
+    MetricDef("incidents_sev2", "count", "Incidents of severity 2 opened in the window."),
+    MetricDef("incidents_sev3", "count", "Incidents of severity 3 opened in the window."),
+    MetricDef("incidents_sev4", "count", "Incidents of severity 4 opened in the window."),
+    MetricDef(
+        "time_to_detect_hours_median",
+        "hours",
+        "Median of (`incident_detected` − `incident_opened`) over incidents detected in the "
+        "window.",
+    ),
+    MetricDef(
+        "availability",
+        "share 0–1",
+        "1 − user_impact_hours / window hours: the time-mean share of users not affected.",
+    ),
+    MetricDef(
+        "user_impact_hours",
+        "share-weighted hours",
+        "Integral over the window of the summed affected share of all open incidents, capped "
+        "at 1 at every instant (opened share, then `impact_changed`, 0 once restored).",
+    ),
+    # -- people -----------------------------------------------------------------------------
+    MetricDef(
+        "pages_per_oncall_per_week",
+        "pages/person/week",
+        "Incidents detected in the window / on-call people / window weeks.",
+    ),
+    MetricDef(
+        "out_of_hours_response_hours",
+        "hours",
+        "Sum over incidents of the hours of [`diagnosis_started`, `incident_restored`] (end of "
+        "window if not restored), clipped to the window, outside working time: the first "
+        "int(work_days_per_week) days of each week (t = 0 is Monday 00:00) between "
+        "calendar.work_start_hour and work_end_hour.",
+    ),
+    # -- security ---------------------------------------------------------------------------
+    MetricDef(
+        "weaknesses_escaped",
+        "count",
+        "Security weaknesses that reached production (`weakness_live`) in the window.",
+    ),
+    MetricDef(
+        "weaknesses_exploited",
+        "count",
+        "Weaknesses exploited (`weakness_exploited`) in the window.",
+    ),
+    # -- volume -----------------------------------------------------------------------------
+    MetricDef("arrived", "count", "Demand items that arrived in the window."),
+    MetricDef(
+        "delivered",
+        "count",
+        "Demand items delivered in the window (by their last delivery, still delivered).",
+    ),
+)
+"""Every metric key in output order."""
+
+METRIC_NAMES: frozenset[str] = frozenset(m.name for m in METRICS if not m.pattern)
+"""The fixed (non-pattern) keys: always present in the metrics dict."""
+
+WORK_CLASSES: tuple[str, ...] = ("planned", "rework", "unplanned", "improvement", "adoption")
+"""Work classes of busy person-hours in ``people_hours`` (besides ``"capacity"``)."""
+
+UNPLANNED_CLASSES: tuple[str, ...] = ("unplanned", "rework")
+"""Work classes that count as unplanned work for ``unplanned_work_share``."""

@@ -1,0 +1,319 @@
+"""Fold the event log into compact records as it is produced, so sweeps need no raw log.
+
+:class:`MetricsFold` is a :data:`sim.events.Sink`: the runner attaches it to the
+:class:`~sim.events.Recorder` and it sees every event once, in time order.  It keeps one
+small record per work item, deployment and incident, plus a few step-function breakpoints
+(work in progress).  :func:`sim.metrics.summary.compute_metrics` turns those records into
+the flat metrics dict for any measurement window, so nothing here depends on the window.
+
+All times are hours since the start of the run (t = 0 is Monday 00:00), like the log.
+
+Contract choices where the event table leaves room (see :mod:`sim.events`):
+
+* An item's *delivered* time is its **last** ``delivered`` event.  A ``returned`` event
+  after delivery (a rollback) makes the item undelivered again until the next
+  ``delivered``; while undelivered a demand item counts as work in progress again.
+* *Committed* is the **first** ``committed`` event (later ones are rework commits).
+* A queue wait is ``started.t - queued.t`` for the same item and ``stage``; a ``started``
+  with no pending ``queued`` records no wait.
+* Events about subjects that never ``arrived`` / were never ``incident_opened`` still
+  update a record (created on first sight) rather than raising: a fold must not stop a run.
+* Without a ``window`` event the window is unknown (``None``); the summary then uses
+  ``[0, last event time]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from sim.events import Event, Kind
+
+DEMAND = "demand"
+"""The ``origin`` of customer demand (the items customer lead time and WIP are about)."""
+
+
+class ItemRecord:
+    """What the metrics need to know about one work item.  Times in hours, ``None`` = never."""
+
+    __slots__ = (
+        "active_hours",
+        "arrived",
+        "committed",
+        "delivered",
+        "kind",
+        "origin",
+    )
+
+    def __init__(
+        self, arrived: float | None = None, origin: str | None = None, kind: str | None = None
+    ) -> None:
+        self.arrived = arrived
+        """Time of the ``arrived`` event."""
+        self.origin = origin
+        """``"demand"``, ``"hotfix"``, ``"improvement"`` or ``"security"``."""
+        self.kind = kind
+        """Item kind as given at arrival (e.g. feature, bugfix)."""
+        self.committed: float | None = None
+        """First ``committed`` time: DORA's start of lead time for changes."""
+        self.delivered: float | None = None
+        """Last ``delivered`` time, or ``None`` while not (or no longer) in production."""
+        self.active_hours = 0.0
+        """Sum of ``finished`` hours: time someone actively worked on it (flow efficiency)."""
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ItemRecord({fields})"
+
+
+class QueueWait(NamedTuple):
+    """One wait in a stage queue: work ``started`` at ``t`` after waiting ``hours``."""
+
+    t: float
+    hours: float
+
+
+class DeploymentRecord(NamedTuple):
+    """One production deployment (``deployed`` event)."""
+
+    t: float
+    """Deployment time, hours."""
+    items: int
+    """Number of work items in the batch."""
+    failed: bool
+    """It degraded service or needed remediation (counts towards change failure rate)."""
+    hotfix: bool
+    """An unplanned fix for a production incident (counts towards rework rate)."""
+    cause: Any
+    """The model's failure cause (``None`` or a label), kept for breakdowns."""
+
+
+class IncidentRecord:
+    """One incident's life: opened → detected → diagnosis → restored, and its impact."""
+
+    __slots__ = (
+        "cause",
+        "change",
+        "detected",
+        "diagnosis_started",
+        "impact",
+        "opened",
+        "restored",
+        "severity",
+        "share",
+    )
+
+    def __init__(
+        self,
+        opened: float | None = None,
+        cause: Any = None,
+        change: bool = False,
+        severity: Any = None,
+        share: float = 0.0,
+    ) -> None:
+        self.opened = opened
+        """Time the failure started (``incident_opened``), hours."""
+        self.cause = cause
+        """What caused it (model label)."""
+        self.change = change
+        """Caused by a change (a failed deployment): counts for time to restore."""
+        self.severity = severity
+        """Severity as emitted (1–4, or a label such as ``"sev2"``)."""
+        self.share = share
+        """Share of users affected when opened, 0–1."""
+        self.detected: float | None = None
+        """First ``incident_detected`` time."""
+        self.diagnosis_started: float | None = None
+        """First ``diagnosis_started`` time: someone is working on it (out-of-hours)."""
+        self.restored: float | None = None
+        """First ``incident_restored`` time."""
+        self.impact: list[tuple[float, float]] = [] if opened is None else [(opened, share)]
+        """``(t, share from t on)`` changes; restored appends ``(t, 0.0)``."""
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"IncidentRecord({fields})"
+
+
+class MetricsFold:
+    """A sink that folds events into per-item, per-deployment and per-incident records.
+
+    Call it with every event in time order (``fold(event)``), or build one from a whole
+    log with :meth:`from_events`.  Dispatch is one dict lookup on ``event.kind``; kinds the
+    metrics ignore cost only that lookup.
+    """
+
+    def __init__(self) -> None:
+        self.items: dict[int, ItemRecord] = {}
+        """Work items by id."""
+        self.deployments: list[DeploymentRecord] = []
+        """Production deployments in time order."""
+        self.incidents: dict[int, IncidentRecord] = {}
+        """Incidents by id."""
+        self.queue_waits: dict[str, list[QueueWait]] = {}
+        """Completed queue waits by stage name, in time order."""
+        self.stages: set[str] = set()
+        """Every stage named by a ``queued`` or ``started`` event."""
+        self.wip_steps: list[tuple[float, int]] = []
+        """Demand WIP breakpoints ``(t, +1 | -1)``: arrival / return (+1), delivery (-1)."""
+        self.weaknesses_live: list[float] = []
+        """Times security weaknesses reached production."""
+        self.weaknesses_exploited: list[float] = []
+        """Times weaknesses were exploited."""
+        self.warmup_hours: float | None = None
+        """Start of the measurement window (``window`` event), hours."""
+        self.until_hours: float | None = None
+        """End of the measurement window (``window`` event), hours."""
+        self.last_t = 0.0
+        """Time of the latest event seen (any kind), hours: the fallback window end."""
+        self._pending: dict[tuple[int, str], float] = {}
+        self._dispatch: dict[str, Callable[[Event], None]] = {
+            Kind.ARRIVED: self._arrived,
+            Kind.QUEUED: self._queued,
+            Kind.STARTED: self._started,
+            Kind.FINISHED: self._finished,
+            Kind.COMMITTED: self._committed,
+            Kind.DEPLOYED: self._deployed,
+            Kind.DELIVERED: self._delivered,
+            Kind.RETURNED: self._returned,
+            Kind.INCIDENT_OPENED: self._incident_opened,
+            Kind.INCIDENT_DETECTED: self._incident_detected,
+            Kind.DIAGNOSIS_STARTED: self._diagnosis_started,
+            Kind.INCIDENT_RESTORED: self._incident_restored,
+            Kind.IMPACT_CHANGED: self._impact_changed,
+            Kind.WEAKNESS_LIVE: self._weakness_live,
+            Kind.WEAKNESS_EXPLOITED: self._weakness_exploited,
+            Kind.WINDOW: self._window,
+        }
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> MetricsFold:
+        """Fold a whole log (e.g. a :class:`~sim.events.ListSink`'s ``events``)."""
+        fold = cls()
+        for event in events:
+            fold(event)
+        return fold
+
+    def __call__(self, event: Event) -> None:
+        """Fold one event; unknown and ignored kinds are skipped."""
+        self.last_t = event[0]
+        handler = self._dispatch.get(event[1])
+        if handler is not None:
+            handler(event)
+
+    # -- work items --------------------------------------------------------------------
+
+    def _item(self, subject: int) -> ItemRecord:
+        record = self.items.get(subject)
+        if record is None:
+            record = self.items[subject] = ItemRecord()
+        return record
+
+    def _arrived(self, event: Event) -> None:
+        t, _, subject, data = event
+        origin = data["origin"]
+        record = self.items.get(subject)
+        if record is None:
+            self.items[subject] = ItemRecord(t, origin, data["kind"])
+        else:
+            record.arrived, record.origin, record.kind = t, origin, data["kind"]
+        if origin == DEMAND:
+            self.wip_steps.append((t, 1))
+
+    def _queued(self, event: Event) -> None:
+        stage = event[3]["stage"]
+        self._pending[(event[2], stage)] = event[0]
+        self.stages.add(stage)
+
+    def _started(self, event: Event) -> None:
+        t, _, subject, data = event
+        stage = data["stage"]
+        queued = self._pending.pop((subject, stage), None)
+        if queued is not None:
+            waits = self.queue_waits.get(stage)
+            if waits is None:
+                waits = self.queue_waits[stage] = []
+                self.stages.add(stage)
+            waits.append(QueueWait(t, t - queued))
+        else:
+            self.stages.add(stage)
+
+    def _finished(self, event: Event) -> None:
+        self._item(event[2]).active_hours += event[3]["hours"]
+
+    def _committed(self, event: Event) -> None:
+        record = self._item(event[2])
+        if record.committed is None:
+            record.committed = event[0]
+
+    def _delivered(self, event: Event) -> None:
+        t = event[0]
+        record = self._item(event[2])
+        if record.delivered is None and record.origin == DEMAND:
+            self.wip_steps.append((t, -1))
+        record.delivered = t
+
+    def _returned(self, event: Event) -> None:
+        record = self.items.get(event[2])
+        if record is not None and record.delivered is not None:
+            record.delivered = None
+            if record.origin == DEMAND:
+                self.wip_steps.append((event[0], 1))
+
+    # -- deployments -------------------------------------------------------------------
+
+    def _deployed(self, event: Event) -> None:
+        t, _, _, data = event
+        self.deployments.append(
+            DeploymentRecord(
+                t, len(data["items"]), bool(data["failed"]), bool(data["hotfix"]), data["cause"]
+            )
+        )
+
+    # -- incidents ---------------------------------------------------------------------
+
+    def _incident(self, subject: int) -> IncidentRecord:
+        record = self.incidents.get(subject)
+        if record is None:
+            record = self.incidents[subject] = IncidentRecord()
+        return record
+
+    def _incident_opened(self, event: Event) -> None:
+        t, _, subject, data = event
+        share = float(data["share"])
+        self.incidents[subject] = IncidentRecord(
+            t, data["cause"], bool(data["change"]), data["severity"], share
+        )
+
+    def _incident_detected(self, event: Event) -> None:
+        record = self._incident(event[2])
+        if record.detected is None:
+            record.detected = event[0]
+
+    def _diagnosis_started(self, event: Event) -> None:
+        record = self._incident(event[2])
+        if record.diagnosis_started is None:
+            record.diagnosis_started = event[0]
+
+    def _incident_restored(self, event: Event) -> None:
+        t = event[0]
+        record = self._incident(event[2])
+        if record.restored is None:
+            record.restored = t
+        record.impact.append((t, 0.0))
+
+    def _impact_changed(self, event: Event) -> None:
+        self._incident(event[2]).impact.append((event[0], float(event[3]["share"])))
+
+    # -- security and window -----------------------------------------------------------
+
+    def _weakness_live(self, event: Event) -> None:
+        self.weaknesses_live.append(event[0])
+
+    def _weakness_exploited(self, event: Event) -> None:
+        self.weaknesses_exploited.append(event[0])
+
+    def _window(self, event: Event) -> None:
+        data = event[3]
+        self.warmup_hours = float(data["warmup_hours"])
+        self.until_hours = float(data["until_hours"])

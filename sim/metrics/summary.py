@@ -1,0 +1,236 @@
+"""Turn a :class:`~sim.metrics.fold.MetricsFold` into the flat metrics dict of a run.
+
+:func:`compute_metrics` is the one place where the measurement window is applied: the fold
+keeps every record, and each metric picks the records whose defining event lies in
+``[warmup_hours, until_hours]`` (both ends included).  Keys, units and definitions are
+listed in :data:`sim.metrics.definitions.METRICS`; this module implements exactly that
+table.  Durations are hours, rates are per calendar day or week of the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
+from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
+from sim.metrics.stats import mean, median, percentile, ratio, step_integral
+from sim.metrics.worktime import out_of_hours
+from sim.scenario import CalendarConfig
+from sim.units import HOURS_PER_DAY, HOURS_PER_WEEK
+
+MetricValue = float | int | None
+"""A metric value: a float or count, or ``None`` when undefined (empty sample)."""
+
+SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
+"""Severity levels counted separately (1 = worst)."""
+
+
+def compute_metrics(
+    fold: MetricsFold,
+    *,
+    people_hours: Mapping[str, Mapping[str, float]],
+    oncall_people: int,
+    calendar: CalendarConfig,
+    work_days_per_week: float,
+) -> dict[str, MetricValue]:
+    """The flat metrics dict of one run over the fold's measurement window.
+
+    ``people_hours`` maps each pool to ``{"capacity": person-hours available in the
+    window, <work class>: busy person-hours, ...}`` with work classes among
+    :data:`~sim.metrics.definitions.WORK_CLASSES` (missing classes count as 0).
+    ``oncall_people`` is the size of the on-call rota (pages are shared among them);
+    ``calendar`` and ``work_days_per_week`` define working time for out-of-hours work.
+
+    The window comes from the log's ``window`` event; without one it is ``[0, time of the
+    last event]``.  Keys are in :data:`METRICS` order, pattern keys expanded in place.
+    """
+    start = fold.warmup_hours if fold.warmup_hours is not None else 0.0
+    end = fold.until_hours if fold.until_hours is not None else fold.last_t
+    hours = max(0.0, end - start)
+    days = hours / HOURS_PER_DAY
+    weeks = hours / HOURS_PER_WEEK
+
+    def inside(t: float | None) -> bool:
+        return t is not None and start <= t <= end
+
+    values: dict[str, MetricValue] = {}
+
+    # -- deployments ------------------------------------------------------------------------
+    deployments = [d for d in fold.deployments if start <= d.t <= end]
+    n_deploy = len(deployments)
+    values["deployment_frequency_per_day"] = ratio(n_deploy, days)
+    values["deployments"] = n_deploy
+    values["mean_batch_size"] = mean([d.items for d in deployments])
+
+    # -- items ------------------------------------------------------------------------------
+    lead_times: list[float] = []
+    customer_lead_times: list[float] = []
+    efficiencies: list[float] = []
+    delivered_all = 0
+    arrived_demand = 0
+    for item in fold.items.values():
+        demand = item.origin == DEMAND
+        if demand and inside(item.arrived):
+            arrived_demand += 1
+        delivered = item.delivered
+        if delivered is None or not start <= delivered <= end:
+            continue
+        delivered_all += 1
+        if item.committed is not None:
+            lead_times.append(delivered - item.committed)
+        if demand and item.arrived is not None:
+            lead = delivered - item.arrived
+            customer_lead_times.append(lead)
+            if lead > 0:
+                efficiencies.append(min(1.0, max(0.0, item.active_hours / lead)))
+
+    values["lead_time_hours_median"] = median(lead_times)
+    values["lead_time_hours_p85"] = percentile(lead_times, 85.0)
+    values["change_failure_rate"] = ratio(sum(d.failed for d in deployments), n_deploy)
+
+    # -- incidents --------------------------------------------------------------------------
+    incidents = list(fold.incidents.values())
+    restore_times = [
+        i.restored - i.opened
+        for i in incidents
+        if i.change and i.opened is not None and inside(i.restored)
+    ]
+    values["time_to_restore_hours_median"] = median(restore_times)
+    values["time_to_restore_hours_p85"] = percentile(restore_times, 85.0)
+    values["rework_rate"] = ratio(sum(d.hotfix for d in deployments), n_deploy)
+
+    # -- flow -------------------------------------------------------------------------------
+    values["customer_lead_time_hours_mean"] = mean(customer_lead_times)
+    values["customer_lead_time_hours_median"] = median(customer_lead_times)
+    values["customer_lead_time_hours_p85"] = percentile(customer_lead_times, 85.0)
+    values["throughput_per_week"] = ratio(len(customer_lead_times), weeks)
+    values["throughput_all_per_week"] = ratio(delivered_all, weeks)
+    values["wip_mean"] = ratio(step_integral(fold.wip_steps, start, end), hours)
+    values["flow_efficiency"] = mean(efficiencies)
+    for stage in sorted(fold.stages):
+        waits = [w.hours for w in fold.queue_waits.get(stage, ()) if start <= w.t <= end]
+        values[f"queue_hours_mean_{stage}"] = mean(waits)
+    values.update(_people_metrics(people_hours))
+
+    # -- reliability ------------------------------------------------------------------------
+    opened = [i for i in incidents if inside(i.opened)]
+    values["incidents"] = len(opened)
+    values["incidents_change"] = sum(1 for i in opened if i.change)
+    values["incidents_other"] = sum(1 for i in opened if not i.change)
+    levels = [severity_level(i.severity) for i in opened]
+    for level in SEVERITIES:
+        values[f"incidents_sev{level}"] = levels.count(level)
+    detected = [i for i in incidents if inside(i.detected)]
+    values["time_to_detect_hours_median"] = median(
+        [i.detected - i.opened for i in detected if i.opened is not None]
+    )
+    impact = impact_integral(incidents, start, end)
+    # Clamped: the integral can exceed the window by a rounding error when all users are hit.
+    values["availability"] = None if hours <= 0 else min(1.0, max(0.0, 1.0 - impact / hours))
+    values["user_impact_hours"] = impact
+
+    # -- people -----------------------------------------------------------------------------
+    values["pages_per_oncall_per_week"] = (
+        ratio(len(detected), oncall_people * weeks) if oncall_people > 0 else None
+    )
+    values["out_of_hours_response_hours"] = sum(
+        out_of_hours(
+            max(i.diagnosis_started, start),
+            min(i.restored if i.restored is not None else end, end),
+            calendar.work_start_hour,
+            calendar.work_end_hour,
+            work_days_per_week,
+        )
+        for i in incidents
+        if i.diagnosis_started is not None
+    )
+
+    # -- security and volume ----------------------------------------------------------------
+    values["weaknesses_escaped"] = sum(1 for t in fold.weaknesses_live if start <= t <= end)
+    values["weaknesses_exploited"] = sum(1 for t in fold.weaknesses_exploited if start <= t <= end)
+    values["arrived"] = arrived_demand
+    values["delivered"] = len(customer_lead_times)
+    return _in_table_order(values)
+
+
+def _people_metrics(people_hours: Mapping[str, Mapping[str, float]]) -> dict[str, MetricValue]:
+    """``utilisation_<pool>`` per pool and ``unplanned_work_share`` over all pools."""
+    values: dict[str, MetricValue] = {}
+    busy_total = 0.0
+    unplanned_total = 0.0
+    for pool, hours in people_hours.items():
+        unknown = set(hours) - {"capacity", *WORK_CLASSES}
+        if unknown:
+            raise ValueError(
+                f"people_hours[{pool!r}] has unknown keys {sorted(unknown)}; "
+                f"allowed: 'capacity', {', '.join(map(repr, WORK_CLASSES))}"
+            )
+        busy = sum(hours.get(name, 0.0) for name in WORK_CLASSES)
+        busy_total += busy
+        unplanned_total += sum(hours.get(name, 0.0) for name in UNPLANNED_CLASSES)
+        values[f"utilisation_{pool}"] = ratio(busy, hours.get("capacity", 0.0))
+    values["unplanned_work_share"] = ratio(unplanned_total, busy_total)
+    return values
+
+
+def severity_level(severity: object) -> int | None:
+    """Severity as an int 1–4 from ``2``, ``2.0``, ``"2"``, ``"sev2"`` or ``"SEV-2"``.
+
+    The event contract does not fix the type of ``severity``; any other value gives
+    ``None`` (the incident is counted in ``incidents`` but in no ``incidents_sev<n>``).
+    """
+    if isinstance(severity, bool):
+        return None
+    if isinstance(severity, int):
+        return severity
+    if isinstance(severity, float) and severity.is_integer():
+        return int(severity)
+    if isinstance(severity, str):
+        digits = "".join(ch for ch in severity if ch.isdigit())
+        return int(digits) if digits else None
+    return None
+
+
+def impact_integral(incidents: list[IncidentRecord], start: float, end: float) -> float:
+    """Share-weighted hours of user impact in ``[start, end]``.
+
+    At every instant the affected share is the sum of the current shares of all incidents,
+    capped at 1 (two incidents hitting everyone do not make users doubly unavailable).
+    Shares are re-summed at each breakpoint, so there is no floating-point drift.
+    """
+    if end <= start:
+        return 0.0
+    changes = sorted(
+        ((t, key, share) for key, incident in enumerate(incidents) for t, share in incident.impact),
+        key=lambda change: change[0],
+    )
+    current: dict[int, float] = {}
+    level = 0.0
+    previous = start
+    total = 0.0
+    for t, key, share in changes:
+        if t > start:
+            here = min(t, end)
+            total += level * (here - previous)
+            previous = here
+            if t >= end:
+                break
+        current[key] = share
+        level = min(1.0, max(0.0, sum(current.values())))
+    if previous < end:
+        total += level * (end - previous)
+    return total
+
+
+def _in_table_order(values: dict[str, MetricValue]) -> dict[str, MetricValue]:
+    """Reorder ``values`` as :data:`METRICS` lists them; pattern keys keep their order."""
+    ordered: dict[str, MetricValue] = {}
+    for metric in METRICS:
+        if metric.pattern:
+            prefix = metric.name.split("<", 1)[0]
+            for key, value in values.items():
+                if key.startswith(prefix):
+                    ordered[key] = value
+        else:
+            ordered[metric.name] = values[metric.name]
+    return ordered
