@@ -3,8 +3,9 @@
 A :class:`Scenario` is immutable, validated data (pydantic, frozen, strict): hashable,
 picklable and safe to share between processes.  Runtime state (resources, random streams,
 logs) never lives on it.  Each field's description states its unit and where its default
-comes from; ``docs/model.md`` and ``shipit schema`` are generated from these fields, so
+comes from; ``docs/parameters.md`` and ``shipit schema`` are generated from these fields, so
 this module is the one documented place for the model's numbers.
+``docs/parameters.md`` is generated from it by ``python -m sim.docs``.
 
 Source codes used below: **DORA-yyyy** = Accelerate State of DevOps report of that year;
 **SRE-WB** = The Site Reliability Workbook (2018); **Reinertsen** = The Principles of
@@ -152,7 +153,9 @@ class PracticesConfig(Section):
     monitoring: Literal["none", "threshold", "observability"] = param(
         "none", "choice", "DORA-2021 p.28", "How production faults are detected."
     )
-    infrastructure_as_code: bool = param(False, "bool", "DORA-2014 p.14-18", "IaC.")
+    infrastructure_as_code: bool = param(
+        False, "bool", "DORA-2014 p.14-18", "Environments defined as version-controlled code."
+    )
     security_scanning: bool = param(False, "bool", "DORA-2021 p.24", "Shift-left scanning.")
     postmortems: Literal["blame", "blameless"] = param(
         "blame", "choice", "DORA-2019 p.47; Westrum 2004", "Incident review culture."
@@ -400,16 +403,31 @@ class DetectionConfig(Section):
     """``[detection]``: how quickly a fault is noticed."""
 
     customer_report_hours_median: float = param(
-        12.0, "hours", "DORA-2014 p.14 (customers report)", "Without monitoring.", ge=0, le=2000
+        12.0,
+        "hours",
+        "DORA-2014 p.14 (customers report)",
+        "Median time until customers report a fault when nothing monitors production.",
+        ge=0,
+        le=2000,
     )
     threshold_minutes_median: float = param(
-        20.0, "minutes", "Moogsoft (assumption)", "Threshold alerting.", ge=0, le=10_000
+        20.0,
+        "minutes",
+        "Moogsoft (assumption)",
+        "Median time for threshold alerts to fire on a fault they catch.",
+        ge=0,
+        le=10_000,
     )
     threshold_miss_prob: float = param(
         0.3, "probability", "assumption", "Faults threshold alerts miss.", ge=0, le=1
     )
     observability_minutes_median: float = param(
-        5.0, "minutes", "DORA-2021 p.28", "Observability and anomaly detection.", ge=0, le=10_000
+        5.0,
+        "minutes",
+        "DORA-2021 p.28",
+        "Median time for observability (metrics, logs, traces, anomalies) to flag a fault.",
+        ge=0,
+        le=10_000,
     )
     observability_miss_prob: float = param(
         0.05, "probability", "assumption", "Faults observability misses.", ge=0, le=1

@@ -1,0 +1,257 @@
+"""Generated docs stay in sync with the code, the catalogue matches the schema, examples run.
+
+* ``docs/parameters.md``, ``docs/practices.md`` and ``docs/metrics.md`` equal a fresh
+  render of ``python -m sim.docs``;
+* every practice in :data:`sim.practices.CATALOGUE` is a ``[practices]`` field with the same
+  values and default, and vice versa;
+* every scenario parameter carries a unit and a source;
+* every ```python block and every ``$ shipit`` line of a ```console block in README.md and
+  docs/*.md runs without error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shlex
+import typing
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import pytest
+
+from sim import docs
+from sim.practices import CATALOGUE
+from sim.scenario import PracticesConfig, Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NOT_PRACTICES = {"release_interval_days"}
+"""``[practices]`` fields that are parameters of a practice, not practices themselves."""
+
+DESCRIPTIVE_SECTIONS = {"scenario"}
+"""Sections whose fields describe the scenario and carry no unit or source."""
+
+
+# --------------------------------------------------------------------------- (a) in sync
+
+
+@pytest.mark.parametrize("path", sorted(docs.RENDERERS))
+def test_generated_file_is_current(path: str) -> None:
+    target = ROOT / path
+    assert target.is_file(), f"{path} is missing: run `python -m sim.docs`"
+    fresh = docs.RENDERERS[path]()
+    assert target.read_text(encoding="utf-8") == fresh, (
+        f"{path} is stale: run `python -m sim.docs` and commit the result"
+    )
+
+
+def test_render_is_deterministic() -> None:
+    assert docs.render_all() == docs.render_all()
+
+
+def test_generated_files_say_so() -> None:
+    for path, text in docs.render_all().items():
+        first = text.splitlines()[0]
+        assert "python -m sim.docs" in first and "do not edit" in first, path
+
+
+def test_check_mode_reports_stale_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert docs.stale_files(tmp_path) == list(docs.RENDERERS)
+    assert docs.write_all(tmp_path) == list(docs.RENDERERS)
+    assert docs.stale_files(tmp_path) == []
+    (tmp_path / docs.PRACTICES).write_text("edited by hand\n", encoding="utf-8")
+    assert docs.stale_files(tmp_path) == [docs.PRACTICES]
+    assert docs.main(["--check"]) == 0  # the repository's own files are current
+    capsys.readouterr()
+
+
+def test_every_parameter_and_metric_is_documented() -> None:
+    rendered = docs.render_all()
+    for section, model in docs.sections():
+        assert f"## `[{section}]`" in rendered[docs.PARAMETERS]
+        for key in model.model_fields:
+            assert f"| `{key}` |" in rendered[docs.PARAMETERS], f"{section}.{key}"
+    for practice in CATALOGUE:
+        assert f"## `{practice.name}`" in rendered[docs.PRACTICES]
+    from sim.metrics.definitions import METRICS
+
+    for metric in METRICS:
+        assert f"| `{metric.name}` |" in rendered[docs.METRICS_DOC]
+
+
+# --------------------------------------------------------------------------- (b) catalogue
+
+
+def _schema_values(annotation: Any) -> tuple[Any, ...]:
+    """Allowed values of a practice field: Literal arguments, or both booleans."""
+    if annotation is bool:
+        return (False, True)
+    assert typing.get_origin(annotation) is Literal, f"not a Literal or bool: {annotation}"
+    return typing.get_args(annotation)
+
+
+@pytest.mark.parametrize("practice", CATALOGUE, ids=lambda p: p.name)
+def test_practice_matches_schema_field(practice: Any) -> None:
+    field = PracticesConfig.model_fields.get(practice.name)
+    assert field is not None, f"{practice.name} is not a field of [practices]"
+    values = _schema_values(field.annotation)
+    assert len(set(practice.values)) == len(practice.values), "duplicate values"
+    assert set(practice.values) == set(values), (
+        f"{practice.name}: catalogue {practice.values} vs schema {values}"
+    )
+    assert practice.baseline == field.default
+    assert type(practice.baseline) is type(field.default)
+    assert practice.adoption_effort_days >= 0 and practice.ramp_days >= 0
+    for text in (practice.description, practice.mechanism, practice.evidence, practice.source):
+        assert text.strip()
+
+
+def test_every_practice_field_is_in_catalogue() -> None:
+    names = [p.name for p in CATALOGUE]
+    assert len(names) == len(set(names)), "duplicate practice names"
+    expected = set(PracticesConfig.model_fields) - NOT_PRACTICES
+    assert set(names) == expected
+
+
+# --------------------------------------------------------------------------- (c) units
+
+
+def _parameter_fields() -> list[Any]:
+    return [
+        pytest.param(f"{section}.{key}", field, id=f"{section}.{key}")
+        for section, model in docs.sections()
+        if section not in DESCRIPTIVE_SECTIONS
+        for key, field in model.model_fields.items()
+    ]
+
+
+@pytest.mark.parametrize(("key", "field"), _parameter_fields())
+def test_parameter_has_unit_and_source(key: str, field: Any) -> None:
+    extra = field.json_schema_extra
+    assert isinstance(extra, dict) and extra, f"{key} has no json_schema_extra"
+    unit, source = extra.get("unit"), extra.get("source")
+    assert isinstance(unit, str) and unit.strip(), f"{key} has no unit"
+    assert isinstance(source, str) and source.strip(), f"{key} has no source"
+    assert docs.field_meaning(field).strip(), f"{key} has no description"
+
+
+def test_every_section_is_a_model() -> None:
+    assert [name for name, _ in docs.sections()] == list(Scenario.model_fields)
+
+
+# --------------------------------------------------------------------------- (d) examples
+
+
+class Block(NamedTuple):
+    """One fenced code block of a Markdown file."""
+
+    path: str
+    index: int
+    line: int
+    lang: str
+    text: str
+
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+
+
+def fenced_blocks(text: str, name: str) -> list[Block]:
+    """Every fenced code block of Markdown ``text`` with its language and opening line."""
+    blocks: list[Block] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        fence, info, start = match.group("fence"), match.group("info").strip(), i + 1
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and not (
+            lines[i].strip().startswith(fence[0] * len(fence))
+            and not lines[i].strip().strip(fence[0])
+        ):
+            body.append(lines[i])
+            i += 1
+        i += 1
+        lang = info.split()[0].lower() if info else ""
+        blocks.append(Block(name, len(blocks), start, lang, "\n".join(body) + "\n"))
+    return blocks
+
+
+def _doc_files() -> list[Path]:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [path for path in files if path.is_file()]
+
+
+def _blocks(lang: str) -> list[Any]:
+    return [
+        pytest.param(block, id=f"{block.path}#{block.index}-L{block.line}")
+        for path in _doc_files()
+        for block in fenced_blocks(
+            path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix()
+        )
+        if block.lang == lang
+    ]
+
+
+def test_fence_parser() -> None:
+    text = "x\n```python\na = 1\n```\n\n````console\n$ shipit run x\n```\n````\n```\nplain\n```\n"
+    blocks = fenced_blocks(text, "probe.md")
+    assert [(b.lang, b.line, b.text) for b in blocks] == [
+        ("python", 2, "a = 1\n"),
+        ("console", 6, "$ shipit run x\n```\n"),
+        ("", 10, "plain\n"),
+    ]
+
+
+@pytest.mark.parametrize("block", _blocks("python"))
+def test_python_example(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {"__name__": "__doc_example__"}
+    source = compile(block.text, f"{block.path}:{block.line}", "exec")
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(source, namespace)
+
+
+def shipit_commands(text: str) -> list[list[str]]:
+    """Arguments of every ``$ shipit ...`` line (joining ``\\`` continuations); output skipped."""
+    commands: list[list[str]] = []
+    lines = iter(text.splitlines())
+    for line in lines:
+        line = line.strip()
+        if not (line.startswith("$ shipit ") or line == "$ shipit"):
+            continue
+        while line.endswith("\\"):
+            line = line[:-1] + " " + next(lines, "").strip()
+        commands.append(shlex.split(line[2:])[1:])
+    return commands
+
+
+def test_shipit_command_parser() -> None:
+    text = "$ shipit run elite \\\n    --set 'org.developers=9'\nsome output\n$ ls\n$ shipit\n"
+    assert shipit_commands(text) == [["run", "elite", "--set", "org.developers=9"], []]
+
+
+@pytest.mark.parametrize("block", _blocks("console"))
+def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = shipit_commands(block.text)
+    if not commands:
+        pytest.skip("no `$ shipit` command in this block")
+    cli = pytest.importorskip("sim.cli", reason="sim.cli is not written yet")
+    monkeypatch.chdir(ROOT)
+    for argv in commands:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = cli.main(argv)
+        except SystemExit as exc:
+            status = exc.code
+        status = 0 if status is None else status
+        assert status == 0, (
+            f"{block.path}:{block.line}: `shipit {shlex.join(argv)}` exited {status}\n"
+            f"stdout:\n{out.getvalue()}\nstderr:\n{err.getvalue()}"
+        )
