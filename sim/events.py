@@ -114,16 +114,16 @@ class Recorder:
 
     def __init__(self, env: Any, sinks: Iterable[Sink] = ()) -> None:
         self._env = env
-        self._sinks: list[Sink] = list(sinks)
+        self._sinks: tuple[Sink, ...] = tuple(sinks)
         self.count = 0
 
     def add(self, sink: Sink) -> None:
         """Attach another sink; it sees events from now on."""
-        self._sinks.append(sink)
+        self._sinks = (*self._sinks, sink)
 
     def emit(self, kind: Kind, subject: int, data: dict[str, Any]) -> None:
         """Record ``kind`` for ``subject`` at the current simulated time."""
-        event = Event(self._env.now, kind, subject, data)
+        event = Event(self._env._now, kind, subject, data)  # _now: skips a property call
         self.count += 1
         for sink in self._sinks:
             sink(event)

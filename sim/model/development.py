@@ -34,7 +34,7 @@ def lifecycle(m: Model, item: WorkItem) -> Process:
         if not found:
             break
         item.reworks += 1
-    m.lanes[m.org.lane_of(item.team)].add_ready(item, hotfix=item.origin == "hotfix")
+    yield from m.lanes[m.org.lane_of(item.team)].enter(item)
 
 
 def develop(m: Model, item: WorkItem) -> Process:
@@ -44,11 +44,11 @@ def develop(m: Model, item: WorkItem) -> Process:
     pool = m.org.dev_pool(item.team)
     if item.reworks and m.org.silos and m.handoff_hours > 0:
         yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
-    emit(Kind.QUEUED, item.id, {"stage": "development", "pool": pool.name})
+    emit(Kind.QUEUED, item.id, pool.payload("development"))
     priority, work = item.priority, item.work_class
     req = pool.request(priority, work, preemptible=True)
     yield req
-    emit(Kind.STARTED, item.id, {"stage": "development", "pool": pool.name})
+    emit(Kind.STARTED, item.id, pool.payload("development"))
     started = env.now
     first = not item.committed
     remaining = item.effort_hours * (m.rework_fraction if item.reworks else 1.0)
@@ -105,12 +105,12 @@ def check(m: Model, item: WorkItem) -> Process:
         return m.found(item, "scan")
     if level != "full" and m.manual_test_hours > 0:
         pool = m.org.test_pool(item.team)
-        m.emit(Kind.QUEUED, item.id, {"stage": "manual_test", "pool": pool.name})
+        m.emit(Kind.QUEUED, item.id, pool.payload("manual_test"))
         if m.org.silos and m.handoff_hours > 0:
             yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
         req = pool.request(item.priority, item.work_class)
         yield req
-        m.emit(Kind.STARTED, item.id, {"stage": "manual_test", "pool": pool.name})
+        m.emit(Kind.STARTED, item.id, pool.payload("manual_test"))
         yield env.timeout(m.manual_test_hours)
         pool.release(req)
         m.emit(Kind.FINISHED, item.id, {"stage": "manual_test", "hours": m.manual_test_hours})

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import simpy
 
     from ..scenario import Scenario
-    from ..streams import Streams
+    from ..streams import Stream, Streams
 
 
 class Priority(IntEnum):
@@ -97,6 +97,23 @@ class WorkItem:
         return "rework" if self.reworks else ORIGIN_WORK_CLASS[self.origin]
 
 
+ATTRIBUTES = (
+    "kind",
+    "effort",
+    "team",
+    "defect",
+    "detect_auto",
+    "detect_manual",
+    "detect_regression",
+    "detect_scan",
+    "severity",
+    "flag",
+    "rollback",
+    "weakness",
+)
+"""Per-origin stream names (``<origin>.<attribute>``): one stream per latent attribute."""
+
+
 class ItemFactory:
     """Gives birth to work items, drawing each attribute from its own named stream."""
 
@@ -105,6 +122,15 @@ class ItemFactory:
         self._streams = streams
         self._next_id = 0
         self._hours_per_day = effort_hours(1.0, scenario.org.work_days_per_week)
+        self._cache: dict[str, tuple[Stream, ...]] = {}
+
+    def _streams_for(self, origin: str) -> tuple[Stream, ...]:
+        """The named streams of one origin, looked up once and cached."""
+        cached = self._cache.get(origin)
+        if cached is None:
+            names = ATTRIBUTES
+            cached = self._cache[origin] = tuple(self._streams[f"{origin}.{n}"] for n in names)
+        return cached
 
     def make(self, origin: str, mean_days: float, teams: int, team: int | None = None) -> WorkItem:
         """A new item of ``origin`` with mean effort ``mean_days`` person-days.
@@ -112,20 +138,20 @@ class ItemFactory:
         Demand is spread over ``teams`` at random; internal work (hotfixes, improvement
         actions, patches) belongs to the given ``team``.
         """
-        s = self._streams
         w = self._scenario.workload
+        (kind_s, effort, team_s, defect, auto, manual, regression, scan, severity, flag,
+         rollback, weak) = self._streams_for(origin)  # fmt: skip
         item = WorkItem()
         item.id = self._next_id
         self._next_id += 1
         item.origin = origin
         kind = origin
         if origin == "demand":
-            is_bug = s["demand.kind"].uniform() < w.bugfix_share
+            is_bug = kind_s.uniform() < w.bugfix_share
             kind = "bugfix" if is_bug else "feature"
             if is_bug:
                 mean_days *= w.bugfix_effort_factor
         item.kind = kind
-        effort = s[f"{origin}.effort"]
         dist = w.effort_distribution
         if dist == "lognormal":
             days = effort.lognormal_mean(mean_days, w.effort_cv)
@@ -135,15 +161,15 @@ class ItemFactory:
             days = mean_days
         item.effort_hours = days * self._hours_per_day
         if team is None:
-            team = int(s[f"{origin}.team"].uniform() * teams) if teams > 1 else 0
+            team = int(team_s.uniform() * teams) if teams > 1 else 0
         item.team = team
-        item.u_defect = s[f"{origin}.defect"].uniform()
-        item.u_auto = s[f"{origin}.detect_auto"].uniform()
-        item.u_manual = s[f"{origin}.detect_manual"].uniform()
-        item.u_regression = s[f"{origin}.detect_regression"].uniform()
-        item.u_scan = s[f"{origin}.detect_scan"].uniform()
-        item.u_severity = s[f"{origin}.severity"].uniform()
-        item.u_flag = s[f"{origin}.flag"].uniform()
-        item.u_rollback = s[f"{origin}.rollback"].uniform()
-        item.weakness = s[f"{origin}.weakness"].uniform() < self._scenario.security.weakness_prob
+        item.u_defect = defect.uniform()
+        item.u_auto = auto.uniform()
+        item.u_manual = manual.uniform()
+        item.u_regression = regression.uniform()
+        item.u_scan = scan.uniform()
+        item.u_severity = severity.uniform()
+        item.u_flag = flag.uniform()
+        item.u_rollback = rollback.uniform()
+        item.weakness = weak.uniform() < self._scenario.security.weakness_prob
         return item

@@ -62,6 +62,26 @@ def restore_method(m: Model, cause: str, defective: list[WorkItem], manual: bool
     return "fix_forward"
 
 
+def clean_deployment(m: Model, batch: int, items: list[WorkItem], hotfix: bool) -> None:
+    """A deployment with nothing wrong and no canary: record it and deliver at once.
+
+    The same outcome :func:`deployment_outcome` reaches for this case, without starting
+    a generator (the common path of fast pipelines).
+    """
+    m.emit(
+        Kind.DEPLOYED,
+        batch,
+        {
+            "items": [i.id for i in items],
+            "failed": False,
+            "cause": None,
+            "hotfix": hotfix,
+            "canary": False,
+        },
+    )
+    deliver(m, items, batch)
+
+
 def deployment_outcome(
     m: Model,
     batch: int,

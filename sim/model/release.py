@@ -20,10 +20,14 @@ from ..units import HOURS_PER_DAY
 from .development import Process
 from .items import Priority, WorkItem
 from .pool import Pool
-from .production import deployment_outcome
+from .production import clean_deployment, deployment_outcome
 
 if TYPE_CHECKING:
     from .context import Model
+
+EMPTY: dict[str, object] = {}
+"""Shared payload of events with no data (sinks never mutate payloads)."""
+BY_PEER_REVIEW = {"by": "peer_review"}
 
 
 class Lane:
@@ -39,12 +43,30 @@ class Lane:
 
     def add_ready(self, item: WorkItem, hotfix: bool = False) -> None:
         """A change passed its checks; hotfixes leave at once on the emergency path."""
-        self.m.emit(Kind.READY, item.id, {})
+        self.m.emit(Kind.READY, item.id, EMPTY)
         if hotfix:
             self.m.env.process(self._batch([item], hotfix=True))
             return
         self.ready.append(item)
         self.poke()
+
+    def enter(self, item: WorkItem) -> Process:
+        """A change from its own lifecycle process; on demand that process ships it.
+
+        Carrying the batch in the arriving change's process when the lane is idle saves
+        starting a new process per deployment; the behaviour equals :meth:`add_ready`.
+        """
+        m = self.m
+        if item.origin == "hotfix":
+            m.emit(Kind.READY, item.id, EMPTY)
+            yield from self._batch([item], hotfix=True)
+            return
+        m.emit(Kind.READY, item.id, EMPTY)
+        self.ready.append(item)
+        if not self.in_flight and m.policy.get("release") == "on_demand":
+            items, self.ready = self.ready, []
+            self.in_flight += 1
+            yield from self._batch(items, hotfix=False)
 
     def poke(self) -> None:
         """On demand: start a batch if changes are ready and nothing is in flight."""
@@ -75,10 +97,14 @@ class Lane:
             batch,
             {"items": [i.id for i in items], "lane": self.index, "hotfix": hotfix},
         )
-        if not hotfix:
+        policy = m.policy
+        if not hotfix and policy.regression_days(policy.get("test_automation")) > 0:
             items = yield from self._regression(items)
         if items:
-            yield from self._approval(batch, hotfix)
+            if policy.get("change_approval") == "cab":
+                yield from self._cab(batch, hotfix)
+            else:
+                m.emit(Kind.APPROVED, batch, BY_PEER_REVIEW)
             yield from self._deploy(batch, items, hotfix)
         if not hotfix:
             self.in_flight -= 1
@@ -93,7 +119,7 @@ class Lane:
         env = m.env
         pool = m.org.test_pool(self.index)
         for item in items:
-            m.emit(Kind.QUEUED, item.id, {"stage": "regression", "pool": pool.name})
+            m.emit(Kind.QUEUED, item.id, pool.payload("regression"))
         provision = m.policy.provision_hours()
         if provision > 0:
             yield env.timeout(provision)
@@ -101,7 +127,7 @@ class Lane:
         for req in reqs:
             yield req
         for item in items:
-            m.emit(Kind.STARTED, item.id, {"stage": "regression", "pool": pool.name})
+            m.emit(Kind.STARTED, item.id, pool.payload("regression"))
         hours = days * HOURS_PER_DAY
         yield env.timeout(hours)
         for req in reqs:
@@ -118,26 +144,26 @@ class Lane:
                 keep.append(item)
         return keep
 
-    def _approval(self, batch: int, hotfix: bool) -> Process:
-        """Wait for the CAB (or an emergency CAB); peer review was per change."""
+    def _cab(self, batch: int, hotfix: bool) -> Process:
+        """Wait for the next CAB meeting, or for an emergency CAB for a hotfix.
+
+        With peer review there is no batch-level wait: review happened per change.
+        """
         m = self.m
         env = m.env
         a = m.s.approval
-        if m.policy.get("change_approval") == "cab":
-            if hotfix:
-                wait = m.streams["emergency_cab"].lognormal_median(
-                    a.emergency_cab_hours_median, m.s.incidents.duration_sigma
-                )
-                by = "emergency_cab"
-            else:
-                earliest = env.now + a.cab_submission_lead_days * HOURS_PER_DAY
-                meeting = next_weekly_slot(earliest, a.cab_weekday, a.cab_hour, a.cab_interval_days)
-                wait = meeting - env.now
-                by = "cab"
-            if wait > 0:
-                yield env.timeout(wait)
+        if hotfix:
+            wait = m.streams["emergency_cab"].lognormal_median(
+                a.emergency_cab_hours_median, m.s.incidents.duration_sigma
+            )
+            by = "emergency_cab"
         else:
-            by = "peer_review"
+            earliest = env.now + a.cab_submission_lead_days * HOURS_PER_DAY
+            meeting = next_weekly_slot(earliest, a.cab_weekday, a.cab_hour, a.cab_interval_days)
+            wait = meeting - env.now
+            by = "cab"
+        if wait > 0:
+            yield env.timeout(wait)
         m.emit(Kind.APPROVED, batch, {"by": by})
 
     def _deploy(self, batch: int, items: list[WorkItem], hotfix: bool) -> Process:
@@ -146,8 +172,10 @@ class Lane:
         env = m.env
         d = m.s.deployment
         priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
-        lock = self.lock.request(priority, "deploy")
-        yield lock
+        lock = self.lock.hold_if_free(priority, "deploy")
+        if lock is None:
+            lock = self.lock.request(priority, "deploy")
+            yield lock
         manual = m.policy.get("deployment") == "manual"
         if manual:
             if not hotfix:
@@ -156,11 +184,11 @@ class Lane:
                     yield env.timeout(start - env.now)
             pool = m.org.ops_pool(self.index)
             for item in items:
-                m.emit(Kind.QUEUED, item.id, {"stage": "deploy", "pool": pool.name})
+                m.emit(Kind.QUEUED, item.id, pool.payload("deploy"))
             req = pool.request(priority, "unplanned" if hotfix else "planned")
             yield req
             for item in items:
-                m.emit(Kind.STARTED, item.id, {"stage": "deploy", "pool": pool.name})
+                m.emit(Kind.STARTED, item.id, pool.payload("deploy"))
             hours = d.manual_hours + d.manual_hours_per_change * len(items)
             yield env.timeout(hours)
             pool.release(req)
@@ -173,5 +201,8 @@ class Lane:
             p_error = d.automated_error_prob
         error = m.streams["deploy_errors"].uniform() < p_error
         drift = m.streams["drift"].uniform() < m.policy.drift_probability()
-        yield from deployment_outcome(m, batch, items, hotfix, manual, error, drift)
+        if error or drift or m.policy.get("canary") or any(i.defect for i in items):
+            yield from deployment_outcome(m, batch, items, hotfix, manual, error, drift)
+        else:
+            clean_deployment(m, batch, items, hotfix)
         self.lock.release(lock)

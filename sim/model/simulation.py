@@ -29,7 +29,6 @@ from ..streams import Streams
 from ..units import HOURS_PER_DAY
 from .commands import (
     Command,
-    InjectIncident,
     ResizePool,
     SetPractice,
     command_from_dict,
