@@ -24,6 +24,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ import simpy
 
 from .loading import load_scenario
 from .model import Simulation
+from .outputs import atomic_write
 from .scenario import Scenario
 
 YEAR_DAYS = 365.0
@@ -179,8 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure(repeats=1 if args.quick else max(1, args.repeats), quick=args.quick)
     print(render(figures))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(figures, handle, indent=2)
+        atomic_write(Path(args.json), [json.dumps(figures, indent=2) + "\n"])
     return 0
 
 

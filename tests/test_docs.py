@@ -210,11 +210,14 @@ def test_fence_parser() -> None:
 
 @pytest.mark.parametrize("block", _blocks("python"))
 def test_python_example(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a block after the earlier blocks of its page, as a reader would (one namespace)."""
     monkeypatch.chdir(ROOT)
     namespace: dict[str, Any] = {"__name__": "__doc_example__"}
-    source = compile(block.text, f"{block.path}:{block.line}", "exec")
+    page = fenced_blocks((ROOT / block.path).read_text(encoding="utf-8"), block.path)
+    earlier = [b for b in page if b.lang == "python" and b.line < block.line]
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(source, namespace)
+        for step in [*earlier, block]:
+            exec(compile(step.text, f"{step.path}:{step.line}", "exec"), namespace)
 
 
 def shipit_commands(text: str) -> list[list[str]]:
@@ -237,12 +240,19 @@ def test_shipit_command_parser() -> None:
 
 
 @pytest.mark.parametrize("block", _blocks("console"))
-def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run the page's commands as a reader would, in a scratch copy of the checkout.
+
+    The scratch directory links ``scenarios/`` and has an empty ``out/``, so examples that
+    read scenario files or write results work without writing into the repository.
+    """
     commands = shipit_commands(block.text)
     if not commands:
         pytest.skip("no `$ shipit` command in this block")
     cli = pytest.importorskip("sim.cli", reason="sim.cli is not written yet")
-    monkeypatch.chdir(ROOT)
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
     for argv in commands:
         out, err = io.StringIO(), io.StringIO()
         try:

@@ -60,6 +60,8 @@ class Model:
         self.automated_deploy_hours = scenario.deployment.automated_minutes / MINUTES_PER_HOUR
         self.rework_fraction = scenario.development.rework_effort_fraction
         self.regression_testers = t.regression_testers
+        self.deploy_errors = streams["deploy_errors"]
+        self.drift = streams["drift"]
 
     # --- ids and births ----------------------------------------------------------------
     def next_batch_id(self) -> int:

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 Process = Generator[simpy.Event, Any, Any]
 
+FIRST_COMMIT = {"rework": False}
+REWORK_COMMIT = {"rework": True}
+"""Shared payloads of ``committed`` events (sinks never mutate payloads)."""
+
 
 def lifecycle(m: Model, item: WorkItem) -> Process:
     """The per-item road from arrival to ready-for-release, with rework loops."""
@@ -46,8 +50,10 @@ def develop(m: Model, item: WorkItem) -> Process:
         yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
     emit(Kind.QUEUED, item.id, pool.payload("development"))
     priority, work = item.priority, item.work_class
-    req = pool.request(priority, work, preemptible=True)
-    yield req
+    req = pool.hold_if_free(priority, work, preemptible=True)
+    if req is None:
+        req = pool.request(priority, work, preemptible=True)
+        yield req
     emit(Kind.STARTED, item.id, pool.payload("development"))
     started = env.now
     first = not item.committed
@@ -85,7 +91,7 @@ def develop(m: Model, item: WorkItem) -> Process:
     if first:
         item.committed = True
         item.defect = item.u_defect < m.defect_probability(branch_age_days, others)
-    emit(Kind.COMMITTED, item.id, {"rework": not first})
+    emit(Kind.COMMITTED, item.id, FIRST_COMMIT if first else REWORK_COMMIT)
 
 
 def check(m: Model, item: WorkItem) -> Process:
@@ -108,8 +114,10 @@ def check(m: Model, item: WorkItem) -> Process:
         m.emit(Kind.QUEUED, item.id, pool.payload("manual_test"))
         if m.org.silos and m.handoff_hours > 0:
             yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
-        req = pool.request(item.priority, item.work_class)
-        yield req
+        req = pool.hold_if_free(item.priority, item.work_class)
+        if req is None:
+            req = pool.request(item.priority, item.work_class)
+            yield req
         m.emit(Kind.STARTED, item.id, pool.payload("manual_test"))
         yield env.timeout(m.manual_test_hours)
         pool.release(req)

@@ -80,8 +80,11 @@ class Policy:
     def regression_days(self, level: str) -> float:
         """Calendar days of the manual regression cycle a release needs at ``level``."""
         t = self._s.testing
-        partial = t.regression_days * t.regression_partial_factor
-        return {"none": t.regression_days, "partial": partial, "full": 0.0}[level]
+        if level == "full":
+            return 0.0
+        if level == "partial":
+            return t.regression_days * t.regression_partial_factor
+        return t.regression_days
 
     def drift_probability(self) -> float:
         """Chance a deployment fails from environment drift no test saw."""

@@ -99,7 +99,7 @@ class Pool:
             heapq.heappush(self._queue, (priority, req.seq, req))
         return req
 
-    def hold_if_free(self, priority: int, work: str) -> Request | None:
+    def hold_if_free(self, priority: int, work: str, preemptible: bool = False) -> Request | None:
         """Take a free person at once, without a scheduling round-trip, or return None.
 
         Equivalent to an immediately granted :meth:`request` that the caller need not
@@ -107,7 +107,7 @@ class Pool:
         """
         if len(self.holders) >= self.capacity or self._queue:
             return None
-        req = Request(self.env, priority, work, False, next(self._seq))
+        req = Request(self.env, priority, work, preemptible, next(self._seq))
         req.granted_at = self.env.now
         self.holders[req] = None
         return req

@@ -199,8 +199,8 @@ class Lane:
             if m.automated_deploy_hours > 0:
                 yield env.timeout(m.automated_deploy_hours)
             p_error = d.automated_error_prob
-        error = m.streams["deploy_errors"].uniform() < p_error
-        drift = m.streams["drift"].uniform() < m.policy.drift_probability()
+        error = m.deploy_errors.uniform() < p_error
+        drift = m.drift.uniform() < m.policy.drift_probability()
         if error or drift or m.policy.get("canary") or any(i.defect for i in items):
             yield from deployment_outcome(m, batch, items, hotfix, manual, error, drift)
         else:

@@ -1,0 +1,265 @@
+"""Human-readable rendering of results: the DORA scorecard and the CLI's listings.
+
+Everything here is a pure function from data (a ``run --json`` document, the scenario
+list, the practice catalogue) to a Rich renderable, so the CLI, the TUI and a debrief pack
+draw the same scorecard and a test can render it to plain text.  Nothing here runs the
+model or reads files.
+
+Values are shown in the unit a person reads fastest: durations as minutes, hours or days
+depending on their size, frequencies per day, week or month, shares as percentages.  With
+several replications a value is shown as ``mean ± half-width`` of its 95 % interval, in the
+unit chosen for the mean, so both numbers can be compared at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from sim.practices import Practice, describe_value
+from sim.scenario import Scenario
+
+TIER_STYLES: dict[str, str] = {
+    "elite": "bold green",
+    "high": "bold cyan",
+    "medium": "bold yellow",
+    "low": "bold red",
+}
+"""Colour of each DORA tier; the same everywhere so a room learns them once."""
+
+MISSING = "—"
+"""Shown for a value or tier that is None (empty sample, zero denominator)."""
+
+Interval = Sequence[float] | None
+"""A 95 % confidence interval ``[low, high]`` as in the ``ci95`` part of a document."""
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _fixed(value: float, decimals: int) -> str:
+    """A number with a fixed count of decimals and thousands separators."""
+    return f"{value:,.{decimals}f}"
+
+
+def _decimals(value: float) -> int:
+    """Decimals for a value in its display unit: about three significant figures, at most.
+
+    Large values need no decimals; values below 1 need two to say anything at all.
+    """
+    size = abs(value)
+    if size >= 100:
+        return 0
+    if size >= 1:
+        return 1
+    return 2
+
+
+def _half_width(interval: Interval) -> float | None:
+    """Half the width of a (symmetric, Student-t) 95 % interval, or None when there is none."""
+    if not interval or len(interval) != 2 or interval[0] is None or interval[1] is None:
+        return None
+    return (float(interval[1]) - float(interval[0])) / 2.0
+
+
+def _with_error(
+    mean: float, half: float | None, scale: float, unit: str, decimals: int | None = None
+) -> str:
+    """``mean unit`` or ``mean ± half unit`` after dividing both by ``scale``.
+
+    The half-width is printed with the mean's decimals, unless that would round a real
+    spread to zero; then it gets two significant figures, so "± 0.0" never hides noise.
+    """
+    shown = mean / scale
+    places = _decimals(shown) if decimals is None else decimals
+    text = _fixed(shown, places)
+    if half is not None:
+        spread = half / scale
+        if spread > 0 and round(spread, places) == 0:
+            text += f" ± {spread:.2g}"
+        else:
+            text += f" ± {_fixed(spread, places)}"
+    return f"{text} {unit}".rstrip()
+
+
+def format_hours(value: float | None, interval: Interval = None) -> str:
+    """A duration given in hours, as minutes (< 1 h), hours (< 48 h) or days."""
+    if value is None:
+        return MISSING
+    half = _half_width(interval)
+    if abs(value) < 1.0:
+        if half is None and 0 < value < 0.5 / 60.0:
+            return "< 1 min"  # "0 min" would read as "instant", which nothing is
+        return _with_error(value, half, 1.0 / 60.0, "min", 0)
+    if abs(value) < 48.0:
+        return _with_error(value, half, 1.0, "h")
+    return _with_error(value, half, 24.0, "days")
+
+
+def format_per_day(value: float | None, interval: Interval = None) -> str:
+    """A rate given per day, per day (>= 1), per week (>= 1 a week) or per month (30 days)."""
+    if value is None:
+        return MISSING
+    half = _half_width(interval)
+    if value >= 1.0:
+        return _with_error(value, half, 1.0, "/ day")
+    if value >= 1.0 / 7.0:
+        return _with_error(value, half, 1.0 / 7.0, "/ week")
+    return _with_error(value, half, 1.0 / 30.0, "/ month")
+
+
+def format_share(value: float | None, interval: Interval = None, decimals: int = 1) -> str:
+    """A share 0–1 as a percentage."""
+    if value is None:
+        return MISSING
+    return _with_error(value, _half_width(interval), 0.01, "%", decimals)
+
+
+def format_number(
+    value: float | None, interval: Interval = None, unit: str = "", decimals: int | None = None
+) -> str:
+    """A plain number (a count or a rate already in its unit)."""
+    if value is None:
+        return MISSING
+    return _with_error(value, _half_width(interval), 1.0, unit, decimals)
+
+
+def tier_text(tier: str | None) -> Text:
+    """A tier name in its colour, or a dash when the metric had no sample."""
+    if tier is None:
+        return Text(MISSING, style="dim")
+    return Text(tier, style=TIER_STYLES.get(tier, ""))
+
+
+# --------------------------------------------------------------------------- scorecard
+
+Formatter = Callable[[float | None, Interval], str]
+
+FOUR_KEYS: tuple[tuple[str, str, str, Formatter], ...] = (
+    ("Deployment frequency", "deployment_frequency_per_day", "deployment_frequency",
+     format_per_day),
+    ("Lead time for changes", "lead_time_hours_median", "lead_time", format_hours),
+    ("Change failure rate", "change_failure_rate", "change_failure_rate", format_share),
+    ("Time to restore", "time_to_restore_hours_median", "time_to_restore", format_hours),
+)  # fmt: skip
+"""The DORA four keys: label, metric key, tier key and how to format the value."""
+
+
+def _availability(value: float | None, interval: Interval) -> str:
+    """Availability needs two decimals: 99.9 % and 99.99 % are different services."""
+    return format_share(value, interval, decimals=2)
+
+
+def _per_week(value: float | None, interval: Interval) -> str:
+    """Throughput in items per week."""
+    return format_number(value, interval, "items / week")
+
+
+def _count(value: float | None, interval: Interval) -> str:
+    """A count; a mean over replications keeps one decimal, a single run none."""
+    decimals = 0 if interval is None and value is not None and float(value).is_integer() else 1
+    return format_number(value, interval, "", decimals)
+
+
+OUTCOMES: tuple[tuple[str, str, Formatter], ...] = (
+    ("Throughput", "throughput_per_week", _per_week),
+    ("Incidents", "incidents", _count),
+    ("Availability", "availability", _availability),
+    ("Unplanned work", "unplanned_work_share", format_share),
+    ("Rework rate", "rework_rate", format_share),
+)
+"""What the four keys cost or buy: label, metric key and formatter."""
+
+
+def scorecard(document: Mapping[str, Any], scenario: Scenario) -> RenderableType:
+    """The DORA scorecard of a ``run --json`` document (one run or a replication mean).
+
+    ``scenario`` supplies what the document does not carry: the title and the run length.
+    """
+    metrics: Mapping[str, Any] = document["metrics"]
+    tiers: Mapping[str, Any] = document["tiers"]
+    ci95: Mapping[str, Any] = document.get("ci95") or {}
+    prov: Mapping[str, Any] = document.get("provenance") or {}
+    replications = int(prov.get("replications", 1))
+    info = scenario.scenario
+
+    table = Table(title=Text(info.title or info.name, style="bold"), title_justify="left")
+    value_header = "Mean ± 95 % CI" if replications > 1 else "Value"
+    table.add_column("DORA key", no_wrap=True)
+    table.add_column(value_header, justify="right", no_wrap=True)
+    table.add_column("Tier", no_wrap=True)
+
+    for label, key, tier_key, fmt in FOUR_KEYS:
+        table.add_row(label, fmt(metrics.get(key), ci95.get(key)), tier_text(tiers.get(tier_key)))
+    table.add_section()
+    expected = document.get("expected_tier")
+    table.add_row(Text("Overall", style="bold"), _expectation(tiers.get("overall"), expected),
+                  tier_text(tiers.get("overall")))  # fmt: skip
+    table.add_section()
+    for label, key, fmt in OUTCOMES:
+        table.add_row(label, fmt(metrics.get(key), ci95.get(key)), "")
+    # Below the table, not as its caption: a caption wraps at the table's width.
+    return Group(table, Text(_caption(scenario, prov, replications), style="dim"))
+
+
+def _expectation(overall: str | None, expected: str | None) -> Text:
+    """How the overall tier compares with the tier the scenario was designed for."""
+    if expected is None:
+        return Text("no expected tier", style="dim")
+    if overall == expected:
+        return Text.assemble("as expected (", tier_text(expected), ")")
+    return Text.assemble(("expected ", "bold"), tier_text(expected))
+
+
+def _caption(scenario: Scenario, prov: Mapping[str, Any], replications: int) -> str:
+    """Run settings a reader needs to reproduce or compare the numbers."""
+    run = scenario.run
+    parts = [
+        f"{scenario.scenario.name}",
+        f"seed {prov.get('seed', run.seed)}",
+        f"{run.days:g} days, {run.warmup_days:g} warm-up",
+        f"{replications} run{'s' if replications != 1 else ''}",
+        f"DORA {prov.get('tier_edition', run.tier_edition)}",
+    ]
+    return " · ".join(parts)
+
+
+# --------------------------------------------------------------------------- listings
+
+
+def scenarios_table(scenarios: Iterable[tuple[str, Scenario]]) -> Table:
+    """The built-in scenarios: name, title and the tier each is designed to land in."""
+    table = Table(title="Built-in scenarios", title_justify="left")
+    table.add_column("Name", style="bold", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Expected tier", no_wrap=True)
+    for name, scenario in scenarios:
+        table.add_row(name, scenario.scenario.title, tier_text(scenario.scenario.expected_tier))
+    return table
+
+
+def practices_table(catalogue: Iterable[Practice]) -> Table:
+    """The practice catalogue: what a player can switch, from what, at what cost, and why.
+
+    Laid out to stay readable in 80 columns: values one per line, the adoption cost under
+    the name, so the evidence column keeps enough width.
+    """
+    table = Table(title="Practices", title_justify="left", show_lines=True)
+    table.add_column("Practice (adoption cost)", no_wrap=True)
+    table.add_column("Values", no_wrap=True)
+    table.add_column("Baseline", no_wrap=True)
+    table.add_column("Evidence (source)", ratio=1)
+    for practice in catalogue:
+        name = Text.assemble(
+            (practice.name, "bold"),
+            (f"\nadopt: {practice.adoption_effort_days:g} person-days", "dim"),
+            (f"\nramp: {practice.ramp_days:g} days", "dim"),
+        )
+        values = "\n".join(describe_value(v) for v in practice.values)
+        evidence = Group(Text(practice.evidence), Text(practice.source, style="dim"))
+        table.add_row(name, values, describe_value(practice.baseline), evidence)
+    return table
