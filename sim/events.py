@@ -49,9 +49,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 
 class Kind(StrEnum):
@@ -96,7 +96,8 @@ class Event(NamedTuple):
 _new = tuple.__new__
 
 Sink = Callable[[Event], None]
-"""A sink receives every event in order.  It must not mutate the event."""
+"""A sink receives every event in order.  It must not mutate the event or its payload:
+payload dicts may be shared between events."""
 
 
 class ListSink:
@@ -109,27 +110,60 @@ class ListSink:
         self.events.append(event)
 
 
+Handler = Callable[[float, int, dict[str, Any]], None]
+
+
+class Fold(Protocol):
+    """A sink that reads events by kind: ``handlers[kind](t, subject, data)``.
+
+    The recorder calls a fold's handler directly, without building an :class:`Event`,
+    which keeps the streaming path of sweeps cheap.  Kinds without a handler are skipped.
+    """
+
+    handlers: Mapping[str, Handler]
+
+
 class Recorder:
-    """The model's only output channel: fans each event out to the runner's sinks."""
+    """The model's only output channel: appends to the log and feeds the runner's sinks.
 
-    __slots__ = ("_env", "_sinks", "count")
+    ``log`` (a list, or None for no log), ``folds`` (by-kind handlers) and plain ``sinks``
+    (callables taking an :class:`Event`) are chosen by the runner, never by the model.
+    """
 
-    def __init__(self, env: Any, sinks: Iterable[Sink] = ()) -> None:
+    __slots__ = ("_env", "_folds", "_log", "_sinks", "count")
+
+    def __init__(
+        self,
+        env: Any,
+        sinks: Iterable[Sink] = (),
+        *,
+        log: list[Event] | None = None,
+        folds: Iterable[Fold] = (),
+    ) -> None:
         self._env = env
         self._sinks: tuple[Sink, ...] = tuple(sinks)
+        self._log = log
+        self._folds = tuple(fold.handlers for fold in folds)
         self.count = 0
 
     def add(self, sink: Sink) -> None:
-        """Attach another sink; it sees events from now on."""
+        """Attach another plain sink; it sees events from now on."""
         self._sinks = (*self._sinks, sink)
 
     def emit(self, kind: Kind, subject: int, data: dict[str, Any]) -> None:
         """Record ``kind`` for ``subject`` at the current simulated time."""
-        # tuple.__new__ and env._now skip two Python-level calls on the hottest line.
-        event = _new(Event, (self._env._now, kind, subject, data))
+        t = self._env._now  # the attribute behind SimPy's ``now``: this line is the hottest
         self.count += 1
-        for sink in self._sinks:
-            sink(event)
+        if self._log is not None:
+            self._log.append(_new(Event, (t, kind, subject, data)))
+        for handlers in self._folds:
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(t, subject, data)
+        if self._sinks:
+            event = _new(Event, (t, kind, subject, data))
+            for sink in self._sinks:
+                sink(event)
 
 
 def event_to_json(event: Event) -> str:

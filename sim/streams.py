@@ -20,45 +20,40 @@ _BLOCK = 512
 class Stream:
     """One named source of randomness with buffered uniform, normal and exponential draws."""
 
-    __slots__ = ("_exp", "_exp_i", "_gen", "_norm", "_norm_i", "_u", "_u_i", "name")
+    __slots__ = ("_exp", "_gen", "_norm", "_u", "name")
 
     def __init__(self, name: str, seed: int, replication: int) -> None:
         self.name = name
         sequence = np.random.SeedSequence([seed, replication, zlib.crc32(name.encode())])
         self._gen = np.random.Generator(np.random.PCG64(sequence))
+        # Buffers hold a block of draws in reverse, so list.pop() yields them in order.
         self._u: list[float] = []
-        self._u_i = 0
         self._norm: list[float] = []
-        self._norm_i = 0
         self._exp: list[float] = []
-        self._exp_i = 0
 
     def uniform(self) -> float:
         """A draw from U[0, 1)."""
-        i = self._u_i
-        if i == len(self._u):
-            self._u = self._gen.random(_BLOCK).tolist()
-            i = 0
-        self._u_i = i + 1
-        return self._u[i]
+        try:
+            return self._u.pop()
+        except IndexError:
+            self._u = self._gen.random(_BLOCK)[::-1].tolist()
+            return self._u.pop()
 
     def normal(self) -> float:
         """A standard normal draw."""
-        i = self._norm_i
-        if i == len(self._norm):
-            self._norm = self._gen.standard_normal(_BLOCK).tolist()
-            i = 0
-        self._norm_i = i + 1
-        return self._norm[i]
+        try:
+            return self._norm.pop()
+        except IndexError:
+            self._norm = self._gen.standard_normal(_BLOCK)[::-1].tolist()
+            return self._norm.pop()
 
     def exponential(self, mean: float) -> float:
         """An exponential draw with the given mean (0 when the mean is 0)."""
-        i = self._exp_i
-        if i == len(self._exp):
-            self._exp = self._gen.standard_exponential(_BLOCK).tolist()
-            i = 0
-        self._exp_i = i + 1
-        return self._exp[i] * mean
+        try:
+            return self._exp.pop() * mean
+        except IndexError:
+            self._exp = self._gen.standard_exponential(_BLOCK)[::-1].tolist()
+            return self._exp.pop() * mean
 
     def lognormal_median(self, median: float, sigma: float) -> float:
         """A lognormal draw given its median and log-standard-deviation."""

@@ -167,7 +167,8 @@ class MetricsFold:
         self.last_t = 0.0
         """Time of the latest event seen (any kind), hours: the fallback window end."""
         self._pending: dict[tuple[int, str], float] = {}
-        self._dispatch: dict[str, Callable[[Event], None]] = {
+        """Queue entry times by (item, stage), until the matching ``started``."""
+        self.handlers: dict[str, Callable[[float, int, dict[str, Any]], None]] = {
             Kind.ARRIVED: self._arrived,
             Kind.QUEUED: self._queued,
             Kind.STARTED: self._started,
@@ -196,10 +197,11 @@ class MetricsFold:
 
     def __call__(self, event: Event) -> None:
         """Fold one event; unknown and ignored kinds are skipped."""
-        self.last_t = event[0]
-        handler = self._dispatch.get(event[1])
+        t, kind, subject, data = event
+        self.last_t = t
+        handler = self.handlers.get(kind)
         if handler is not None:
-            handler(event)
+            handler(t, subject, data)
 
     # -- work items --------------------------------------------------------------------
 
@@ -209,8 +211,7 @@ class MetricsFold:
             record = self.items[subject] = ItemRecord()
         return record
 
-    def _arrived(self, event: Event) -> None:
-        t, _, subject, data = event
+    def _arrived(self, t: float, subject: int, data: dict[str, Any]) -> None:
         origin = data["origin"]
         record = self.items.get(subject)
         if record is None:
@@ -220,13 +221,12 @@ class MetricsFold:
         if origin == DEMAND:
             self.wip_steps.append((t, 1))
 
-    def _queued(self, event: Event) -> None:
-        stage = event[3]["stage"]
-        self._pending[(event[2], stage)] = event[0]
+    def _queued(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        stage = data["stage"]
+        self._pending[(subject, stage)] = t
         self.stages.add(stage)
 
-    def _started(self, event: Event) -> None:
-        t, _, subject, data = event
+    def _started(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
         queued = self._pending.pop((subject, stage), None)
         if queued is not None:
@@ -238,32 +238,30 @@ class MetricsFold:
         else:
             self.stages.add(stage)
 
-    def _finished(self, event: Event) -> None:
-        self._item(event[2]).active_hours += event[3]["hours"]
+    def _finished(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        self._item(subject).active_hours += data["hours"]
 
-    def _committed(self, event: Event) -> None:
-        record = self._item(event[2])
+    def _committed(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self._item(subject)
         if record.committed is None:
-            record.committed = event[0]
+            record.committed = t
 
-    def _delivered(self, event: Event) -> None:
-        t = event[0]
-        record = self._item(event[2])
+    def _delivered(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self._item(subject)
         if record.delivered is None and record.origin == DEMAND:
             self.wip_steps.append((t, -1))
         record.delivered = t
 
-    def _returned(self, event: Event) -> None:
-        record = self.items.get(event[2])
+    def _returned(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self.items.get(subject)
         if record is not None and record.delivered is not None:
             record.delivered = None
             if record.origin == DEMAND:
-                self.wip_steps.append((event[0], 1))
+                self.wip_steps.append((t, 1))
 
     # -- deployments -------------------------------------------------------------------
 
-    def _deployed(self, event: Event) -> None:
-        t, _, _, data = event
+    def _deployed(self, t: float, subject: int, data: dict[str, Any]) -> None:
         self.deployments.append(
             DeploymentRecord(
                 t, len(data["items"]), bool(data["failed"]), bool(data["hotfix"]), data["cause"]
@@ -278,42 +276,39 @@ class MetricsFold:
             record = self.incidents[subject] = IncidentRecord()
         return record
 
-    def _incident_opened(self, event: Event) -> None:
-        t, _, subject, data = event
+    def _incident_opened(self, t: float, subject: int, data: dict[str, Any]) -> None:
         share = float(data["share"])
         self.incidents[subject] = IncidentRecord(
             t, data["cause"], bool(data["change"]), data["severity"], share
         )
 
-    def _incident_detected(self, event: Event) -> None:
-        record = self._incident(event[2])
+    def _incident_detected(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self._incident(subject)
         if record.detected is None:
-            record.detected = event[0]
+            record.detected = t
 
-    def _diagnosis_started(self, event: Event) -> None:
-        record = self._incident(event[2])
+    def _diagnosis_started(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self._incident(subject)
         if record.diagnosis_started is None:
-            record.diagnosis_started = event[0]
+            record.diagnosis_started = t
 
-    def _incident_restored(self, event: Event) -> None:
-        t = event[0]
-        record = self._incident(event[2])
+    def _incident_restored(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        record = self._incident(subject)
         if record.restored is None:
             record.restored = t
         record.impact.append((t, 0.0))
 
-    def _impact_changed(self, event: Event) -> None:
-        self._incident(event[2]).impact.append((event[0], float(event[3]["share"])))
+    def _impact_changed(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        self._incident(subject).impact.append((t, float(data["share"])))
 
     # -- security and window -----------------------------------------------------------
 
-    def _weakness_live(self, event: Event) -> None:
-        self.weaknesses_live.append(event[0])
+    def _weakness_live(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        self.weaknesses_live.append(t)
 
-    def _weakness_exploited(self, event: Event) -> None:
-        self.weaknesses_exploited.append(event[0])
+    def _weakness_exploited(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        self.weaknesses_exploited.append(t)
 
-    def _window(self, event: Event) -> None:
-        data = event[3]
+    def _window(self, t: float, subject: int, data: dict[str, Any]) -> None:
         self.warmup_hours = float(data["warmup_hours"])
         self.until_hours = float(data["until_hours"])

@@ -60,6 +60,8 @@ class Model:
         self.automated_deploy_hours = scenario.deployment.automated_minutes / MINUTES_PER_HOUR
         self.rework_fraction = scenario.development.rework_effort_fraction
         self.regression_testers = t.regression_testers
+        self.merge_cost = scenario.development.integration_hours_per_branch_day > 0
+        """Whether branches pay any merge effort at all (skips the arithmetic if not)."""
         self.deploy_errors = streams["deploy_errors"]
         self.drift = streams["drift"]
 

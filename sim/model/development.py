@@ -82,7 +82,7 @@ def develop(m: Model, item: WorkItem) -> Process:
         if m.policy.get("continuous_integration"):
             branch_age_days = min(branch_age_days, m.s.development.ci_branch_age_days)
         others = m.open_branches[item.team] - 1
-        remaining = m.integration_hours(branch_age_days, others)
+        remaining = m.integration_hours(branch_age_days, others) if m.merge_cost else 0.0
         if remaining <= 0:
             break
     pool.release(req)

@@ -181,3 +181,33 @@ class Pool:
         victim.process.interrupt("preempted")
         self._grant(req)
         return True
+
+
+class Lock:
+    """One holder at a time, waiting in priority order: a lane's deployment pipeline.
+
+    Lighter than a :class:`Pool` (no people, no accounting): :meth:`acquire` returns None
+    when the lock was free and is now held, or an event that succeeds when it is handed over.
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.held = False
+        self._queue: list[tuple[int, int, simpy.Event]] = []
+        self._seq = count()
+
+    def acquire(self, priority: int) -> simpy.Event | None:
+        """Take the lock now (None), or get an event to wait for it."""
+        if not self.held:
+            self.held = True
+            return None
+        event = self.env.event()
+        heapq.heappush(self._queue, (priority, next(self._seq), event))
+        return event
+
+    def release(self) -> None:
+        """Hand the lock to the next waiter, or free it."""
+        if self._queue:
+            heapq.heappop(self._queue)[2].succeed()
+        else:
+            self.held = False

@@ -19,7 +19,7 @@ from ..events import Kind
 from ..units import HOURS_PER_DAY
 from .development import Process
 from .items import Priority, WorkItem
-from .pool import Pool
+from .pool import Lock
 from .production import clean_deployment, deployment_outcome
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Lane:
         self.index = index
         self.ready: list[WorkItem] = []
         self.in_flight = 0
-        self.lock = Pool(m.env, f"deploy_lock.{index}", 1)
+        self.lock = Lock(m.env)
         m.env.process(self._trains())
 
     def add_ready(self, item: WorkItem, hotfix: bool = False) -> None:
@@ -172,10 +172,9 @@ class Lane:
         env = m.env
         d = m.s.deployment
         priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
-        lock = self.lock.hold_if_free(priority, "deploy")
-        if lock is None:
-            lock = self.lock.request(priority, "deploy")
-            yield lock
+        wait = self.lock.acquire(priority)
+        if wait is not None:
+            yield wait
         manual = m.policy.get("deployment") == "manual"
         if manual:
             if not hotfix:
@@ -201,8 +200,11 @@ class Lane:
             p_error = d.automated_error_prob
         error = m.deploy_errors.uniform() < p_error
         drift = m.drift.uniform() < m.policy.drift_probability()
-        if error or drift or m.policy.get("canary") or any(i.defect for i in items):
+        defective = False
+        for item in items:
+            defective = defective or item.defect
+        if error or drift or defective or m.policy.get("canary"):
             yield from deployment_outcome(m, batch, items, hotfix, manual, error, drift)
         else:
             clean_deployment(m, batch, items, hotfix)
-        self.lock.release(lock)
+        self.lock.release()

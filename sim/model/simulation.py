@@ -20,7 +20,7 @@ from typing import Any
 import simpy
 
 from ..errors import ScenarioError
-from ..events import Event, Kind, ListSink, Recorder, Sink
+from ..events import Event, Kind, Recorder, Sink
 from ..metrics.fold import MetricsFold
 from ..metrics.summary import compute_metrics
 from ..practices import BY_NAME
@@ -62,14 +62,9 @@ class Simulation:
         self.seed = scenario.run.seed if seed is None else seed
         self.replication = replication
         self.env = simpy.Environment()
-        self.log: list[Event] | None = None
+        self.log: list[Event] | None = [] if keep_log else None
         self.fold = MetricsFold()
-        all_sinks: list[Sink] = [self.fold, *sinks]
-        if keep_log:
-            list_sink = ListSink()
-            self.log = list_sink.events
-            all_sinks.insert(0, list_sink)
-        self.recorder = Recorder(self.env, all_sinks)
+        self.recorder = Recorder(self.env, sinks, log=self.log, folds=[self.fold])
         self.streams = Streams(self.seed, replication)
         self.model = Model(scenario, self.env, self.streams, self.recorder)
         self.model.lanes = [Lane(self.model, i) for i in range(self.model.org.lanes)]
