@@ -395,3 +395,16 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     document = read_json(tmp_path / "out.json")
     assert set(METRIC_KEYS) <= set(document["metrics"])
     assert "Deployment frequency" in completed.stdout
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_builtin_gives_every_contract_key(name: str, tmp_path: Path) -> None:
+    """`shipit run NAME --json` for each built-in, at its full horizon (BRIEF §6)."""
+    out = tmp_path / "out.json"
+    assert main(["run", name, "--quiet", "--json", str(out)]) == 0
+    document = read_json(out)
+    for key in METRIC_KEYS:
+        assert key in document["metrics"], (name, key)
+    assert set(document["tiers"]) == {*TIER_KEYS, "overall"}
+    assert document["provenance"]["scenario"] == name
+    assert len(document["provenance"]["scenario_hash"]) == 64

@@ -34,7 +34,7 @@ from .commands import (
     command_from_dict,
     command_to_dict,
 )
-from .context import Model
+from .context import WORK_DAY_HOURS, Model
 from .production import background_incidents, incident
 from .release import Lane
 
@@ -171,7 +171,7 @@ class Simulation:
         pool = self.model.org.dev_pool(team)
         req = pool.request(Priority.IMPROVEMENT, "adoption")
         yield req
-        yield self.env.timeout(person_days * 8.0 * self.model.person_hour)
+        yield self.env.timeout(person_days * WORK_DAY_HOURS * self.model.person_hour)
         pool.release(req)
 
     # --- processes -------------------------------------------------------------------------
