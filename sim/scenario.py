@@ -166,7 +166,7 @@ class DevelopmentConfig(Section):
     """``[development]``: building a change, integration cost and defects."""
 
     code_defect_prob: float = param(
-        0.12,
+        0.08,
         "probability/change",
         "assumption; DORA-2018 p.32 (10-20% of defects found by users)",
         "Chance a change carries a latent defect that would fail in production.",
@@ -205,11 +205,35 @@ class DevelopmentConfig(Section):
         ge=0,
         le=30,
     )
-    rework_effort_fraction: float = param(
+    rework_fraction_automated: float = param(
+        0.1,
+        "ratio of the change's effort",
+        "Boehm 1981 (cost grows with time to detection); assumption",
+        "Effort to fix a defect the automated suite or a scan found minutes after the change.",
+        gt=0,
+        le=5,
+    )
+    rework_fraction_manual: float = param(
         0.3,
-        "ratio",
-        "assumption",
-        "Effort of fixing a found defect, as a share of the change.",
+        "ratio of the change's effort",
+        "Boehm 1981; assumption",
+        "Effort to fix a defect a tester found in per-change manual testing.",
+        gt=0,
+        le=5,
+    )
+    rework_fraction_regression: float = param(
+        0.6,
+        "ratio of the change's effort",
+        "Boehm 1981; assumption",
+        "Effort to fix a defect a regression cycle found, weeks after the change.",
+        gt=0,
+        le=5,
+    )
+    rework_fraction_production: float = param(
+        1.0,
+        "ratio of the change's effort",
+        "Boehm 1981; assumption",
+        "Effort to fix a defect that failed in production and was rolled back or flagged off.",
         gt=0,
         le=5,
     )
@@ -227,7 +251,7 @@ class HandoffConfig(Section):
         le=720,
     )
     context_loss_defect_prob: float = param(
-        0.02,
+        0.01,
         "probability/hand-off",
         "assumption",
         "Defect risk added by each hand-off.",
@@ -251,13 +275,13 @@ class TestingConfig(Section):
         0.5, "probability", "assumption", "Defect detection of a partial suite.", ge=0, le=1
     )
     automated_detection_full: float = param(
-        0.85, "probability", "assumption", "Defect detection of a full suite.", ge=0, le=1
+        0.8, "probability", "assumption", "Defect detection of a full suite.", ge=0, le=1
     )
     manual_test_hours: float = param(
         4.0, "person-hours/change", "assumption", "Tester effort per change.", ge=0, le=200
     )
     manual_detection_prob: float = param(
-        0.5,
+        0.6,
         "probability",
         "assumption",
         "Defect detection of per-change manual testing.",
@@ -276,10 +300,18 @@ class TestingConfig(Section):
         0.4, "ratio", "assumption", "Regression length with a partial automated suite.", ge=0, le=1
     )
     regression_detection_prob: float = param(
-        0.4, "probability", "assumption", "Detection of a regression cycle per defect.", ge=0, le=1
+        0.5, "probability", "assumption", "Detection of a regression cycle per defect.", ge=0, le=1
     )
     regression_testers: int = param(
         1, "people", "assumption", "Testers a regression cycle occupies.", ge=0, le=1000
+    )
+    hotfix_regression_share: float = param(
+        0.3,
+        "ratio",
+        "assumption",
+        "Share of a regression cycle an emergency fix still needs without full automation.",
+        ge=0,
+        le=1,
     )
     scan_detection_prob: float = param(
         0.6, "probability", "assumption", "Share of weaknesses scanning finds.", ge=0, le=1

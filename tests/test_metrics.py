@@ -13,7 +13,7 @@ from sim.events import Event, Kind
 from sim.metrics import METRICS, MetricsFold, compute_metrics
 from sim.metrics.definitions import METRIC_NAMES
 from sim.metrics.stats import step_integral
-from sim.metrics.summary import severity_level
+from sim.metrics.summary import CAUSES, severity_level
 from sim.metrics.worktime import out_of_hours, working_hours_before
 from sim.scenario import CalendarConfig
 
@@ -205,7 +205,8 @@ def test_basic_run_values() -> None:
 def test_keys_follow_the_table() -> None:
     m = run(basic_log(), people_hours=PEOPLE)
     patterns = {"queue_hours_mean_dev", "queue_hours_mean_deploy", "utilisation_dev"}
-    assert set(m) == METRIC_NAMES | patterns | {"utilisation_ops"}
+    causes = {f"incidents_{cause}" for cause in CAUSES}
+    assert set(m) == METRIC_NAMES | patterns | causes | {"utilisation_ops"}
     fixed_order = [k for k in m if k in METRIC_NAMES]
     assert fixed_order == [d.name for d in METRICS if not d.pattern]
     assert all(d.unit and d.description for d in METRICS)

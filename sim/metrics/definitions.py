@@ -137,6 +137,14 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef("incidents", "count", "Incidents opened in the window, every cause."),
     MetricDef("incidents_change", "count", "Incidents opened in the window with `change` = true."),
     MetricDef("incidents_other", "count", "Incidents opened in the window with `change` = false."),
+    MetricDef(
+        "incidents_<cause>",
+        "count",
+        "Incidents opened in the window by cause: `defect` (an escaped defect), `deploy_error` "
+        "(a deploy gone wrong), `config` (environment drift), `background` (no change behind "
+        "it), `security` (an exploited weakness), `injected` (a facilitator's command).",
+        pattern=True,
+    ),
     MetricDef("incidents_sev1", "count", "Incidents of severity 1 opened in the window."),
     MetricDef("incidents_sev2", "count", "Incidents of severity 2 opened in the window."),
     MetricDef("incidents_sev3", "count", "Incidents of severity 3 opened in the window."),

@@ -25,6 +25,10 @@ SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 """Severity levels counted separately (1 = worst)."""
 
 
+CAUSES = ("defect", "deploy_error", "config", "background", "security", "injected")
+"""Incident causes the model emits; each gets an ``incidents_<cause>`` count."""
+
+
 def compute_metrics(
     fold: MetricsFold,
     *,
@@ -117,6 +121,8 @@ def compute_metrics(
     values["incidents"] = len(opened)
     values["incidents_change"] = sum(1 for i in opened if i.change)
     values["incidents_other"] = sum(1 for i in opened if not i.change)
+    for cause in CAUSES:
+        values[f"incidents_{cause}"] = sum(1 for i in opened if i.cause == cause)
     levels = [severity_level(i.severity) for i in opened]
     for level in SEVERITIES:
         values[f"incidents_sev{level}"] = levels.count(level)

@@ -58,7 +58,15 @@ class Model:
         self.automated_hours = t.automated_minutes / MINUTES_PER_HOUR
         self.manual_test_hours = t.manual_test_hours * self.person_hour
         self.automated_deploy_hours = scenario.deployment.automated_minutes / MINUTES_PER_HOUR
-        self.rework_fraction = scenario.development.rework_effort_fraction
+        d = scenario.development
+        self.rework_fraction = {
+            "automated": d.rework_fraction_automated,
+            "scan": d.rework_fraction_automated,
+            "manual": d.rework_fraction_manual,
+            "regression": d.rework_fraction_regression,
+            "production": d.rework_fraction_production,
+        }
+        """Rework effort as a share of the change, by where the defect was found."""
         self.regression_testers = t.regression_testers
         self.merge_cost = scenario.development.integration_hours_per_branch_day > 0
         """Whether branches pay any merge effort at all (skips the arithmetic if not)."""
@@ -123,16 +131,25 @@ class Model:
         return 1.0 - (1.0 - p_code) * (1.0 - p_int) * (1.0 - p_ctx)
 
     def found(self, item: WorkItem, test: str) -> bool:
-        """A test caught something: record it and clear the latent property it found."""
+        """A test caught something: record it and clear the latent property it found.
+
+        The later a defect is found, the more its fix costs (``development.rework_*``).
+        """
         self.emit(Kind.TEST_FAILED, item.id, {"test": test})
         if test == "scan":
             item.weakness = False
         else:
             item.defect = False
+        item.rework_share = self.rework_fraction[test]
         return True
 
-    def rework(self, item: WorkItem) -> None:
-        """Send a change taken out of a batch back to development."""
+    def rework(self, item: WorkItem, found_in: str | None = None) -> None:
+        """Send a change taken out of a batch back to development.
+
+        ``found_in`` ("production") sets the rework effort when no test found it.
+        """
+        if found_in is not None:
+            item.rework_share = self.rework_fraction[found_in]
         item.reworks += 1
         self.env.process(lifecycle(self, item))
 

@@ -57,7 +57,7 @@ def develop(m: Model, item: WorkItem) -> Process:
     emit(Kind.STARTED, item.id, pool.payload("development"))
     started = env.now
     first = not item.committed
-    remaining = item.effort_hours * (m.rework_fraction if item.reworks else 1.0)
+    remaining = item.effort_hours * (item.rework_share if item.reworks else 1.0)
     integrated = not first
     active = 0.0
     m.open_branches[item.team] += 1
@@ -79,7 +79,9 @@ def develop(m: Model, item: WorkItem) -> Process:
             break
         integrated = True
         branch_age_days = (env.now - started) / HOURS_PER_DAY
-        if m.policy.get("continuous_integration"):
+        if m.policy.get("continuous_integration") and m.policy.get("test_automation") != "none":
+            # Merging daily is only safe with an automated suite to verify each merge
+            # (DORA-2021: automated testing drives CI); without one, branches stay long.
             branch_age_days = min(branch_age_days, m.s.development.ci_branch_age_days)
         others = m.open_branches[item.team] - 1
         remaining = m.integration_hours(branch_age_days, others) if m.merge_cost else 0.0

@@ -63,6 +63,7 @@ class WorkItem:
         "id",
         "kind",
         "origin",
+        "rework_share",
         "reworks",
         "target",
         "team",
@@ -82,6 +83,8 @@ class WorkItem:
         self.committed = False
         self.defect = False
         self.reworks = 0
+        self.rework_share = 1.0
+        """Share of the original effort the next rework takes (set by where it was found)."""
         self.target: WorkItem | None = None
         """For a security patch: the delivered item whose weakness it closes."""
         self.delivered_event: simpy.Event | None = None

@@ -170,9 +170,19 @@ def respond(
             )
             * m.policy.diagnosis_factor()
         )
-        if m.org.silos and cause == "defect" and r.escalation_hours_mean > 0:
-            hours += m.streams["escalation"].exponential(r.escalation_hours_mean)
-        yield env.timeout(hours)
+        if m.org.silos and cause == "defect":
+            # Ops cannot find a code fault alone: after an escalation delay a developer of
+            # the team that built the change is pulled off their work to diagnose with them.
+            escalation = m.streams["escalation"].exponential(r.escalation_hours_mean)
+            if escalation > 0:
+                yield env.timeout(escalation)
+            dev_pool = m.org.dev_pool(team)
+            dev = dev_pool.request(Priority.URGENT, "unplanned")
+            yield dev
+            yield env.timeout(hours)
+            dev_pool.release(dev)
+        else:
+            yield env.timeout(hours)
         m.emit(Kind.DIAGNOSED, incident, {})
         if method == "fix_forward":
             pool.release(req)
@@ -192,14 +202,14 @@ def respond(
         for item in items:
             if item.defect:
                 item.defect = False
-                m.rework(item)
+                m.rework(item, "production")
             else:
                 lane.add_ready(item, hotfix=item.origin == "hotfix")
     elif method == "flag_off":
         for item in defective:
             m.emit(Kind.RETURNED, item.id, {"reason": method})
             item.defect = False
-            m.rework(item)
+            m.rework(item, "production")
     postmortem(m, severity, team)
 
 

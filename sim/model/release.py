@@ -6,7 +6,8 @@ demand** a batch leaves as soon as the lane has nothing in flight, so slow pipel
 up by themselves.  Each batch then waits for a regression cycle (unless testing is fully
 automated), for approval (the next CAB meeting, or nothing extra after peer review), and
 for a deployment (a maintenance window and an ops engineer if manual, minutes if
-automated).  Fix-forward hotfixes take an emergency path: no regression, an emergency
+automated).  Fix-forward hotfixes take an emergency path: a shortened regression
+(``testing.hotfix_regression_share`` of a cycle, none with full automation), an emergency
 CAB, no window.  What happens in production is :mod:`sim.model.production`'s job.
 """
 
@@ -98,8 +99,11 @@ class Lane:
             {"items": [i.id for i in items], "lane": self.index, "hotfix": hotfix},
         )
         policy = m.policy
-        if not hotfix and policy.regression_days(policy.get("test_automation")) > 0:
-            items = yield from self._regression(items)
+        days = policy.regression_days(policy.get("test_automation"))
+        if hotfix:
+            days *= m.s.testing.hotfix_regression_share
+        if days > 0:
+            items = yield from self._regression(items, days, hotfix)
         if items:
             if policy.get("change_approval") == "cab":
                 yield from self._cab(batch, hotfix)
@@ -110,12 +114,9 @@ class Lane:
             self.in_flight -= 1
             self.poke()
 
-    def _regression(self, items: list[WorkItem]) -> Process:
-        """A manual regression cycle on the batch; found defects go back for rework."""
+    def _regression(self, items: list[WorkItem], days: float, hotfix: bool) -> Process:
+        """A manual regression cycle of ``days`` on the batch; found defects go to rework."""
         m = self.m
-        days = m.policy.regression_days(m.policy.get("test_automation"))
-        if days <= 0:
-            return items
         env = m.env
         pool = m.org.test_pool(self.index)
         for item in items:
@@ -123,7 +124,11 @@ class Lane:
         provision = m.policy.provision_hours()
         if provision > 0:
             yield env.timeout(provision)
-        reqs = [pool.request(Priority.PLANNED, "planned") for _ in range(m.regression_testers)]
+        priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
+        work = "unplanned" if hotfix else "planned"
+        # Never ask for more testers than the pool has, or the cycle could never start.
+        testers = max(1, min(m.regression_testers, pool.capacity))
+        reqs = [pool.request(priority, work) for _ in range(testers)]
         for req in reqs:
             yield req
         for item in items:
