@@ -275,7 +275,7 @@ class TestingConfig(Section):
         0.5, "probability", "assumption", "Defect detection of a partial suite.", ge=0, le=1
     )
     automated_detection_full: float = param(
-        0.8, "probability", "assumption", "Defect detection of a full suite.", ge=0, le=1
+        0.9, "probability", "assumption", "Defect detection of a full suite.", ge=0, le=1
     )
     manual_test_hours: float = param(
         4.0, "person-hours/change", "assumption", "Tester effort per change.", ge=0, le=200

@@ -166,6 +166,12 @@ METRICS: tuple[MetricDef, ...] = (
         "Integral over the window of the summed affected share of all open incidents, capped "
         "at 1 at every instant (opened share, then `impact_changed`, 0 once restored).",
     ),
+    MetricDef(
+        "user_impact_hours_change",
+        "share-weighted hours",
+        "`user_impact_hours` of change-caused incidents only (what canaries and progressive "
+        "delivery act on).",
+    ),
     # -- people -----------------------------------------------------------------------------
     MetricDef(
         "pages_per_oncall_per_week",

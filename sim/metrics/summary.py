@@ -134,6 +134,9 @@ def compute_metrics(
     # Clamped: the integral can exceed the window by a rounding error when all users are hit.
     values["availability"] = None if hours <= 0 else min(1.0, max(0.0, 1.0 - impact / hours))
     values["user_impact_hours"] = impact
+    values["user_impact_hours_change"] = impact_integral(
+        [i for i in incidents if i.change], start, end
+    )
 
     # -- people -----------------------------------------------------------------------------
     values["pages_per_oncall_per_week"] = (

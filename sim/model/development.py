@@ -77,6 +77,10 @@ def develop(m: Model, item: WorkItem) -> Process:
         active += remaining
         if integrated:
             break
+        # The change is committed (to its branch, or to trunk under CI): DORA's lead time
+        # starts here.  Merging a long-lived branch into mainline is still to come, so its
+        # integration effort counts in lead time.
+        emit(Kind.COMMITTED, item.id, FIRST_COMMIT)
         integrated = True
         branch_age_days = (env.now - started) / HOURS_PER_DAY
         if m.policy.get("continuous_integration") and m.policy.get("test_automation") != "none":
@@ -93,7 +97,8 @@ def develop(m: Model, item: WorkItem) -> Process:
     if first:
         item.committed = True
         item.defect = item.u_defect < m.defect_probability(branch_age_days, others)
-    emit(Kind.COMMITTED, item.id, FIRST_COMMIT if first else REWORK_COMMIT)
+    else:
+        emit(Kind.COMMITTED, item.id, REWORK_COMMIT)
 
 
 def check(m: Model, item: WorkItem) -> Process:

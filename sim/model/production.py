@@ -113,10 +113,10 @@ def deployment_outcome(
             yield env.timeout(bake)
         deliver(m, items, batch)
         return
-    detect_hours, by = m.policy.detection(m.streams["detection"])
+    detect_hours, by = m.policy.detection(m.streams["change.detection"])
     caught = canary and detect_hours <= bake
     method = "canary_rollback" if caught else restore_method(m, cause, defective, manual)
-    u = defective[0].u_severity if defective else m.streams["severity"].uniform()
+    u = defective[0].u_severity if defective else m.streams["change.severity"].uniform()
     severity = severity_of(u, m.s.incidents.severity_shares)
     full_share = m.s.incidents.impacted_share[severity - 1]
     incident = m.next_incident_id()
@@ -162,10 +162,10 @@ def respond(
     if method == "canary_rollback":
         yield env.timeout(m.s.progressive.auto_rollback_minutes / MINUTES_PER_HOUR)
     else:
-        req, pool = yield from _on_call(m, incident, team)
+        req, pool = yield from _on_call(m, incident, team, "change")
         n = max(1, len(items))
         hours = (
-            m.streams["diagnosis"].lognormal_median(
+            m.streams["change.diagnosis"].lognormal_median(
                 r.diagnosis_hours_median * n**r.diagnosis_batch_exponent, sigma
             )
             * m.policy.diagnosis_factor()
@@ -192,7 +192,7 @@ def respond(
                 item.defect = False
             yield fix.delivered_event
         else:
-            yield env.timeout(_restore_hours(m, method))
+            yield env.timeout(_restore_hours(m, method, "change"))
             pool.release(req)
     m.emit(Kind.INCIDENT_RESTORED, incident, {"method": method, "share": 0.0})
     if method in ROLLBACKS:
@@ -213,11 +213,15 @@ def respond(
     postmortem(m, severity, team)
 
 
-def _on_call(m: Model, incident: int, team: int) -> Process:
-    """Escalate (later in a blame culture) and pull an on-call engineer off their work."""
+def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
+    """Escalate (later in a blame culture) and pull an on-call engineer off their work.
+
+    ``family`` (change, background, security, injected) keys the random streams, so
+    incidents of one family never shift the draws of another (common random numbers).
+    """
     env = m.env
     if m.policy.get("postmortems") == "blame":
-        delay = m.streams["blame"].lognormal_median(
+        delay = m.streams[f"{family}.blame"].lognormal_median(
             m.s.detection.blame_delay_hours_median, m.s.incidents.duration_sigma
         )
         if delay > 0:
@@ -229,7 +233,7 @@ def _on_call(m: Model, incident: int, team: int) -> Process:
     return req, pool
 
 
-def _restore_hours(m: Model, method: str) -> float:
+def _restore_hours(m: Model, method: str, family: str) -> float:
     """Hours one restore action takes (the on-call engineer is busy throughout)."""
     p = m.s.progressive
     if method == "flag_off":
@@ -240,7 +244,7 @@ def _restore_hours(m: Model, method: str) -> float:
         return p.auto_rollback_minutes / MINUTES_PER_HOUR
     if method == "manual_rollback":
         return m.s.recovery.manual_rollback_hours
-    return m.streams["repair"].lognormal_median(
+    return m.streams[f"{family}.repair"].lognormal_median(
         m.s.incidents.repair_hours_median, m.s.incidents.duration_sigma
     )
 
@@ -286,16 +290,17 @@ def incident(
     )
     yield env.timeout(detect_hours)
     m.emit(Kind.INCIDENT_DETECTED, number, {"by": by})
-    req, pool = yield from _on_call(m, number, team)
+    family = cause
+    req, pool = yield from _on_call(m, number, team, family)
     hours = (
-        m.streams["diagnosis"].lognormal_median(
+        m.streams[f"{family}.diagnosis"].lognormal_median(
             m.s.recovery.diagnosis_hours_median, m.s.incidents.duration_sigma
         )
         * m.policy.diagnosis_factor()
     )
     yield env.timeout(hours)
     m.emit(Kind.DIAGNOSED, number, {})
-    yield env.timeout(_restore_hours(m, "repair"))
+    yield env.timeout(_restore_hours(m, "repair", family))
     pool.release(req)
     m.emit(Kind.INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0})
     postmortem(m, severity, team)
@@ -312,7 +317,7 @@ def background_incidents(m: Model) -> Process:
         yield env.timeout(stream.exponential(HOURS_PER_WEEK / rate))
         severity = severity_of(stream.uniform(), m.s.incidents.severity_shares)
         team = int(stream.uniform() * m.org.teams)
-        detect_hours, by = m.policy.detection(m.streams["detection"])
+        detect_hours, by = m.policy.detection(m.streams["background.detection"])
         share = m.s.incidents.impacted_share[severity - 1]
         number = m.next_incident_id()
         env.process(incident(m, number, "background", severity, share, detect_hours, by, team))

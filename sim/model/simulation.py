@@ -113,7 +113,7 @@ class Simulation:
         else:
             severity = command.severity
             share = self.scenario.incidents.impacted_share[severity - 1]
-            detect, by = m.policy.detection(self.streams["detection"])
+            detect, by = m.policy.detection(self.streams["injected.detection"])
             number = m.next_incident_id()
             self.env.process(incident(m, number, "injected", severity, share, detect, by, 0))
 
