@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SCENARIO ?= legacy-enterprise
 
-.PHONY: run test bench lint format docs clean
+.PHONY: run test bench lint format docs validation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -38,6 +38,9 @@ format: $(STAMP)
 
 docs: $(STAMP)  ## Regenerate docs/parameters.md, docs/practices.md, docs/metrics.md
 	$(BIN)/python -m sim.docs
+
+validation: $(STAMP)  ## Re-run every validation check and regenerate docs/validation.md
+	$(BIN)/python -m sim.validation
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -18,13 +18,18 @@ in-process; the console script and ``python -m sim.cli`` pass it to ``sys.exit``
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -41,14 +46,31 @@ from rich.text import Text
 from sim import __version__
 from sim.errors import ScenarioError
 from sim.events import event_to_json
-from sim.loading import apply_overrides, builtin_names, load_scenario, scenario_json_schema
+from sim.loading import (
+    apply_overrides,
+    builtin_names,
+    load_scenario,
+    parse_override,
+    scenario_json_schema,
+)
 from sim.outputs import OutputError, atomic_write, check_output_path
 from sim.practices import CATALOGUE
-from sim.report import practices_table, scenarios_table, scorecard
-from sim.runner import RunResult, result_document, run_replication, run_replications
+from sim.report import comparison_table, practices_table, scenarios_table, scorecard
+from sim.runner import (
+    ComparisonResult,
+    RunResult,
+    compare_variants,
+    comparison_document,
+    paired_differences,
+    result_document,
+    run_replication,
+    run_replications,
+)
 from sim.scenario import Scenario
 
 PROG = "shipit"
+
+PLOTS_HELP = "write charts into DIR; DIR may be new if its parent exists"
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -76,6 +98,31 @@ def _json_text(data: Any) -> str:
 def _stdout() -> Console:
     """A console on the current stdout (looked up late so test capture works)."""
     return Console(file=sys.stdout)
+
+
+def _truncates(renderable: Any, width: int) -> bool:
+    """Whether Rich would cut a value short ("…") to fit ``width`` columns."""
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(renderable)
+    return "…" in buffer.getvalue()
+
+
+def _print_comparison(document: dict[str, Any], scenario: Scenario) -> None:
+    """Print the comparison table at the width it needs.
+
+    Into a pipe or file it gets its natural width rather than Rich's default 80 columns.
+    On a terminal too narrow for means and intervals side by side even with labels
+    wrapped, the compact layout (difference under each mean, no interval) is used instead
+    of squeezing numbers to "…".
+    """
+    console = _stdout()
+    table = comparison_table(document, scenario)
+    if not console.is_terminal:
+        natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+        console = Console(file=sys.stdout, width=max(console.width, natural))
+    elif _truncates(table, console.width):
+        table = comparison_table(document, scenario, compact=True)
+    console.print(table)
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -175,10 +222,9 @@ class RateColumn(ProgressColumn):
         return Text(f"{speed:.1f} runs/s", style="progress.data.speed")
 
 
-def _run_many(
-    scenario: Scenario, replications: int, workers: int | None, quiet: bool
-) -> list[RunResult]:
-    """Run replications over the cores with a progress bar on stderr (a TTY only)."""
+@contextlib.contextmanager
+def _progress(total: int, description: str, quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """A progress bar on stderr (a TTY only) over ``total`` runs; yields the per-run callback."""
     console = Console(file=sys.stderr)
     progress = Progress(
         SpinnerColumn(),
@@ -193,36 +239,147 @@ def _run_many(
         disable=quiet or not console.is_terminal,
     )
     with progress:
-        task = progress.add_task(scenario.scenario.name, total=replications)
+        task = progress.add_task(description, total=total)
 
-        def done(_: RunResult) -> None:
+        def done(_: Any) -> None:
             progress.advance(task)
 
-        return run_replications(scenario, replications, workers=workers, on_done=done)
+        yield done
+
+
+def _run_many(
+    scenario: Scenario,
+    replications: int,
+    workers: int | None,
+    quiet: bool,
+    keep_log_for: Sequence[int] = (),
+) -> list[RunResult]:
+    """Run replications over the cores with a progress bar on stderr (a TTY only)."""
+    with _progress(replications, scenario.scenario.name, quiet) as done:
+        return run_replications(
+            scenario, replications, workers=workers, keep_log_for=keep_log_for, on_done=done
+        )
+
+
+def _compare_many(
+    variants: Sequence[tuple[str, Scenario]],
+    replications: int,
+    workers: int | None,
+    quiet: bool,
+    keep_log_for: Sequence[int] = (),
+) -> ComparisonResult:
+    """Run every variant on common random numbers with one progress bar over all runs."""
+    total = len(variants) * replications
+    description = f"{len(variants)} variants"
+    with _progress(total, description, quiet) as done:
+        return compare_variants(
+            variants,
+            replications,
+            seed=variants[0][1].run.seed,
+            workers=workers,
+            keep_log_for=keep_log_for,
+            on_done=done,
+        )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def check_plots_dir(raw: str) -> Path:
+    """Check a ``--plots DIR`` before running: an existing directory, or a new one whose
+    parent exists.  A new directory is created only after the run (nothing half-made)."""
+    path = Path(raw).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise CLIError(f"--plots {raw}: is not a directory; give a directory for the charts")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise CLIError(f"--plots {raw}: cannot write to the directory")
+        return path
+    parent = path.parent
+    if not parent.is_dir():
+        raise CLIError(
+            f"--plots {raw}: directory {str(parent)!r} does not exist; "
+            "the charts directory may be new, its parent must exist"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CLIError(f"--plots {raw}: cannot create it in {str(parent)!r}")
+    return path
+
+
+def _load_plots() -> ModuleType:
+    """Import :mod:`sim.plots` only when charts are asked for: matplotlib is slow to load."""
+    try:
+        from sim import plots
+    except ImportError as exc:
+        raise CLIError(f"--plots: cannot load the charts module: {exc}", EXIT_FAILURE) from None
+    return plots
+
+
+def _make_plots_dir(path: Path) -> Path:
+    """Create the (checked) charts directory if it is new."""
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CLIError(
+            f"--plots {path}: cannot create: {exc.strerror or exc}", EXIT_FAILURE
+        ) from None
+    return path
+
+
+def _print_paths(paths: Sequence[Path], quiet: bool) -> None:
+    """List the chart files written, one a line, unless asked to be quiet."""
+    if not quiet:
+        for path in paths:
+            print(f"wrote {path}")
+
+
+UNTOUCHED = "untouched"
+"""Label of the ghost run of ``run --vs-baseline``: the scenario without the ``--set``s."""
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    """Run a scenario, print its scorecard, write the JSON document and event log.
+    """Run a scenario, print its scorecard, write the JSON document, event log and charts.
 
     All inputs -- options, scenario, overrides, output paths -- are checked before the
-    simulation starts; outputs are written only after it has finished.
+    simulation starts; outputs are written only after it has finished.  With
+    ``--vs-baseline`` the untouched scenario runs too, on the same seed and replications.
     """
     if args.events is not None and args.replications > 1:
         raise CLIError(
             f"--events writes the event log of a single run; it needs --replications 1, "
             f"got {args.replications}"
         )
+    if args.vs_baseline and not args.set:
+        raise CLIError("--vs-baseline needs --set overrides to compare against")
     scenario = load_run_scenario(args.scenario, args.set, args.seed, args.days)
+    ghost = load_run_scenario(args.scenario, (), args.seed, args.days) if args.vs_baseline else None
     json_path = check_output_path(args.json, "--json") if args.json is not None else None
     events_path = check_output_path(args.events, "--events") if args.events is not None else None
     if json_path and events_path and json_path.resolve() == events_path.resolve():
         raise CLIError(f"--json and --events both name {args.json}; give two different files")
+    plots_dir = check_plots_dir(args.plots) if args.plots is not None else None
+    plots = _load_plots() if plots_dir is not None else None
+    keep_log = events_path is not None or plots_dir is not None
 
-    if args.replications == 1:
-        results = [run_replication(scenario, keep_log=events_path is not None)]
+    comparison: ComparisonResult | None = None
+    if ghost is not None:
+        label = " ".join(args.set)
+        comparison = _compare_many(
+            [(UNTOUCHED, ghost), (label, scenario)],
+            args.replications,
+            args.workers,
+            args.quiet,
+            keep_log_for=(0,) if keep_log else (),
+        )
+        results = comparison.variants[1].results
+    elif args.replications == 1:
+        results = [run_replication(scenario, keep_log=keep_log)]
     else:
-        results = _run_many(scenario, args.replications, args.workers, args.quiet)
+        keep = (0,) if keep_log else ()
+        results = _run_many(scenario, args.replications, args.workers, args.quiet, keep)
     document = result_document(scenario, results)
+    if comparison is not None:
+        _add_baseline(document, comparison)
 
     if events_path is not None:
         log = results[0].log or []
@@ -231,6 +388,124 @@ def _cmd_run(args: argparse.Namespace) -> int:
         atomic_write(json_path, [_json_text(document)])
     if not args.quiet:
         _stdout().print(scorecard(document, scenario))
+        if comparison is not None:
+            overrides = {comparison.variants[1].label: list(args.set)}
+            _print_comparison(comparison_document(comparison, overrides), scenario)
+    if plots is not None and plots_dir is not None:
+        title = scenario.scenario.title or scenario.scenario.name
+        paths = plots.run_charts(results[0].log or [], document, title, _make_plots_dir(plots_dir))
+        _print_paths(paths, args.quiet)
+    return EXIT_OK
+
+
+def _add_baseline(document: dict[str, Any], comparison: ComparisonResult) -> None:
+    """Add the ghost run (``baseline``) and the paired ``differences`` to a run document."""
+    ghost = comparison.baseline
+    ghost_document = result_document(ghost.scenario, ghost.results)
+    baseline = {
+        "label": ghost.label,
+        "scenario": ghost_document["scenario"],
+        "scenario_hash": ghost.scenario.content_hash(),
+        "metrics": ghost_document["metrics"],
+        "tiers": ghost_document["tiers"],
+    }
+    if "ci95" in ghost_document:
+        baseline["ci95"] = ghost_document["ci95"]
+    document["baseline"] = baseline
+    document["differences"] = paired_differences(ghost.results, comparison.variants[1].results)
+    document["provenance"]["common_random_numbers"] = True
+
+
+def _variant_label(ref: str, taken: Sequence[str]) -> str:
+    """A unique column label: the reference as typed, numbered if it is repeated."""
+    if ref not in taken:
+        return ref
+    number = 2
+    while f"{ref} ({number})" in taken:
+        number += 1
+    return f"{ref} ({number})"
+
+
+def _seed_days_overrides(seed: str | None, days: str | None) -> list[str]:
+    """``--seed`` and ``--days`` as the overrides they become, for the record."""
+    extras = [f"run.seed={seed}"] if seed is not None else []
+    return extras + ([f"run.days={days}"] if days is not None else [])
+
+
+def build_variants(
+    refs: Sequence[str],
+    sets: Sequence[str] = (),
+    varies: Sequence[str] = (),
+    seed: str | None = None,
+    days: str | None = None,
+) -> tuple[list[tuple[str, Scenario]], dict[str, list[str]]]:
+    """The variants of ``shipit compare`` and the overrides that made each, by label.
+
+    Each scenario reference is a variant; ``--set``, ``--seed`` and ``--days`` apply to all
+    of them.  Each ``--vary section.key=value`` is one more variant: the first scenario
+    with that override on top (so it wins over ``--set``, ``--seed`` and ``--days``).
+    ``run.seed`` cannot be varied: the comparison rests on one seed for every variant.
+    """
+    if len(refs) + len(varies) < 2:
+        raise CLIError(
+            "nothing to compare: give two or more scenarios, or one scenario and "
+            "--vary section.key=value"
+        )
+    shared = [*sets, *_seed_days_overrides(seed, days)]
+    variants: list[tuple[str, Scenario]] = []
+    overrides: dict[str, list[str]] = {}
+    for ref in refs:
+        label = _variant_label(ref, [label for label, _ in variants])
+        variants.append((label, load_run_scenario(ref, sets, seed, days)))
+        overrides[label] = list(shared)
+    first = variants[0][1]
+    for text in varies:
+        key, _ = parse_override(text, "--vary")
+        if key == "run.seed":
+            raise ScenarioError(
+                "--vary",
+                key,
+                "every variant runs on the same seed (common random numbers); "
+                "use --seed to choose it for all",
+            )
+        value = text.partition("=")[2].strip()
+        label = _variant_label(f"{key}={value}", [label for label, _ in variants])
+        variants.append((label, apply_overrides(first, [text], "--vary")))
+        overrides[label] = [*shared, f"{key}={value}"]
+    return variants, overrides
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """Run variants on common random numbers; print them side by side with paired differences.
+
+    Like ``run``, every input is checked before the first simulation starts.
+    """
+    variants, overrides = build_variants(args.scenarios, args.set, args.vary, args.seed, args.days)
+    json_path = check_output_path(args.json, "--json") if args.json is not None else None
+    plots_dir = check_plots_dir(args.plots) if args.plots is not None else None
+    plots = _load_plots() if plots_dir is not None else None
+
+    comparison = _compare_many(
+        variants,
+        args.replications,
+        args.workers,
+        args.quiet,
+        keep_log_for=(0,) if plots_dir is not None else (),
+    )
+    document = comparison_document(comparison, overrides)
+
+    if json_path is not None:
+        atomic_write(json_path, [_json_text(document)])
+    if not args.quiet:
+        _print_comparison(document, comparison.baseline.scenario)
+    if plots is not None and plots_dir is not None:
+        charts = [
+            (v.label, v.results[0].log or [], result_document(v.scenario, v.results))
+            for v in comparison.variants
+        ]
+        title = " vs ".join(v.label for v in comparison.variants)
+        paths = plots.compare_charts(charts, title, _make_plots_dir(plots_dir))
+        _print_paths(paths, args.quiet)
     return EXIT_OK
 
 
@@ -283,8 +558,49 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--events", metavar="PATH.jsonl", help="write the event log as JSON lines (needs R=1)"
     )
+    run.add_argument(
+        "--vs-baseline", action="store_true",
+        help="also run the scenario without the --set overrides on the same random numbers "
+        "and show the paired differences",
+    )  # fmt: skip
+    run.add_argument("--plots", metavar="DIR", help=PLOTS_HELP)
     run.add_argument("--quiet", "-q", action="store_true", help="no scorecard, no progress")
     run.set_defaults(handler=_cmd_run)
+
+    compare = sub.add_parser(
+        "compare",
+        help="compare scenarios or practice changes on common random numbers",
+        description="Run variants on the same seed and replications (common random numbers) "
+        "and show each one's means and its paired difference to the first (the baseline) "
+        "with a 95%% CI. Each SCENARIO is a variant; each --vary adds the first SCENARIO "
+        "with one override; --set, --seed and --days apply to every variant.",
+    )
+    compare.add_argument(
+        "scenarios", metavar="SCENARIO", nargs="+", help="built-in name or path to a .toml"
+    )
+    compare.add_argument(
+        "--set", metavar="SECTION.KEY=VALUE", action="append", default=[],
+        help="override a value in every variant (repeatable)",
+    )  # fmt: skip
+    compare.add_argument(
+        "--vary", metavar="SECTION.KEY=VALUE", action="append", default=[],
+        help="add a variant: the first SCENARIO with this override (repeatable), "
+        "e.g. --vary practices.deployment=automated",
+    )  # fmt: skip
+    compare.add_argument(
+        "--replications", "-r", metavar="R", type=_positive_int, default=10,
+        help="replications per variant (default 10)",
+    )  # fmt: skip
+    compare.add_argument("--seed", metavar="N", help="master random seed for every variant")
+    compare.add_argument("--days", metavar="D", help="simulated days (run.days)")
+    compare.add_argument(
+        "--workers", "-w", metavar="W", type=_positive_int, default=None,
+        help="worker processes (default: all cores)",
+    )  # fmt: skip
+    compare.add_argument("--json", metavar="PATH", help="write the comparison as JSON")
+    compare.add_argument("--plots", metavar="DIR", help=PLOTS_HELP)
+    compare.add_argument("--quiet", "-q", action="store_true", help="no table, no progress")
+    compare.set_defaults(handler=_cmd_compare)
 
     validate = sub.add_parser(
         "validate",

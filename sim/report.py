@@ -14,7 +14,7 @@ unit chosen for the mean, so both numbers can be compared at a glance.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -67,16 +67,26 @@ def _half_width(interval: Interval) -> float | None:
 
 
 def _with_error(
-    mean: float, half: float | None, scale: float, unit: str, decimals: int | None = None
+    mean: float,
+    half: float | None,
+    scale: float,
+    unit: str,
+    decimals: int | None = None,
+    *,
+    keep_small: bool = False,
 ) -> str:
     """``mean unit`` or ``mean ± half unit`` after dividing both by ``scale``.
 
     The half-width is printed with the mean's decimals, unless that would round a real
     spread to zero; then it gets two significant figures, so "± 0.0" never hides noise.
+    With ``keep_small`` the same holds for the mean (used for differences, where a small
+    but real change must not read as zero).
     """
     shown = mean / scale
     places = _decimals(shown) if decimals is None else decimals
     text = _fixed(shown, places)
+    if keep_small and shown != 0 and round(shown, places) == 0:
+        text = f"{shown:.2g}"
     if half is not None:
         spread = half / scale
         if spread > 0 and round(spread, places) == 0:
@@ -263,3 +273,222 @@ def practices_table(catalogue: Iterable[Practice]) -> Table:
         evidence = Group(Text(practice.evidence), Text(practice.source, style="dim"))
         table.add_row(name, values, describe_value(practice.baseline), evidence)
     return table
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _pp(value: float, half: float | None, decimals: int) -> str:
+    """A difference of two shares, in percentage points."""
+    return _with_error(value, half, 0.01, "pp", decimals, keep_small=True)
+
+
+DiffFormatter = Callable[[float, float | None], str]
+"""Formats the size of a difference (>= 0) and its CI half-width; the sign is added after."""
+
+
+def _diff_hours(size: float, half: float | None) -> str:
+    if size < 1.0:  # minutes, without format_hours's "< 1 min" (it reads badly after a sign)
+        return _with_error(size, half, 1.0 / 60.0, "min", 0, keep_small=True)
+    return format_hours(size, None if half is None else [size - half, size + half])
+
+
+def _diff_per_day(size: float, half: float | None) -> str:
+    return format_per_day(size, None if half is None else [size - half, size + half])
+
+
+def _diff_share(size: float, half: float | None) -> str:
+    return _pp(size, half, 1)
+
+
+def _diff_availability(size: float, half: float | None) -> str:
+    return _pp(size, half, 2)
+
+
+def _diff_count(size: float, half: float | None) -> str:
+    return _with_error(size, half, 1.0, "", 1, keep_small=True)
+
+
+def _diff_plain(size: float, half: float | None) -> str:
+    return _with_error(size, half, 1.0, "", keep_small=True)
+
+
+def _diff_per_week(size: float, half: float | None) -> str:
+    return _with_error(size, half, 1.0, "/ week", keep_small=True)
+
+
+def _plain(value: float | None, interval: Interval) -> str:
+    """A number whose unit is in the row label (items in a batch, items in progress)."""
+    return format_number(value, interval)
+
+
+def _weekly(value: float | None, interval: Interval) -> str:
+    """Items per week, the unit short enough for a side-by-side column."""
+    return format_number(value, interval, "/ week")
+
+
+class ComparedMetric(NamedTuple):
+    """A row of the comparison table."""
+
+    label: str
+    key: str
+    value: Formatter
+    """Formats a variant's mean."""
+    difference: DiffFormatter
+    """Formats the size of a paired difference."""
+    better: int
+    """+1 if higher is better, -1 if lower is better, 0 if neither."""
+
+
+COMPARED: tuple[ComparedMetric, ...] = (
+    ComparedMetric("Deployment frequency", "deployment_frequency_per_day", format_per_day,
+                   _diff_per_day, +1),
+    ComparedMetric("Lead time for changes", "lead_time_hours_median", format_hours,
+                   _diff_hours, -1),
+    ComparedMetric("Change failure rate", "change_failure_rate", format_share, _diff_share, -1),
+    ComparedMetric("Time to restore", "time_to_restore_hours_median", format_hours,
+                   _diff_hours, -1),
+    ComparedMetric("Rework rate", "rework_rate", format_share, _diff_share, -1),
+    ComparedMetric("Customer lead time (median)", "customer_lead_time_hours_median",
+                   format_hours, _diff_hours, -1),
+    ComparedMetric("Throughput (items)", "throughput_per_week", _weekly, _diff_per_week, +1),
+    ComparedMetric("Incidents", "incidents", _count, _diff_count, -1),
+    ComparedMetric("Availability", "availability", _availability, _diff_availability, +1),
+    ComparedMetric("Unplanned work", "unplanned_work_share", format_share, _diff_share, -1),
+    ComparedMetric("Time to detect (median)", "time_to_detect_hours_median", format_hours,
+                   _diff_hours, -1),
+    ComparedMetric("User impact", "user_impact_hours", format_hours, _diff_hours, -1),
+    ComparedMetric("Batch size (items, mean)", "mean_batch_size", _plain, _diff_plain, -1),
+    ComparedMetric("Work in progress (items)", "wip_mean", _plain, _diff_plain, -1),
+)  # fmt: skip
+"""The rows of ``shipit compare``: the four keys, then flow, reliability and size."""
+
+MINUS = "\N{MINUS SIGN}"
+UP = "\N{BLACK UP-POINTING TRIANGLE}"
+DOWN = "\N{BLACK DOWN-POINTING TRIANGLE}"
+
+
+def excludes_zero(interval: Interval) -> bool:
+    """Whether a 95 % interval lies wholly above or below zero: a difference the noise
+    of the replications does not explain."""
+    if not interval or len(interval) != 2 or interval[0] is None or interval[1] is None:
+        return False
+    return float(interval[0]) > 0 or float(interval[1]) < 0
+
+
+def difference_text(
+    difference: Mapping[str, Any] | None, row: ComparedMetric, *, with_interval: bool = True
+) -> Text:
+    """A paired difference as ``▲ +1.2 ± 0.3 h``: signed, with its 95 % CI half-width.
+
+    When the interval excludes zero the value gets an arrow for its direction, bold, in
+    green if the change is an improvement and red if it is a deterioration; otherwise it
+    is dim, because the replications cannot tell it from noise.
+    """
+    if not difference or difference.get("mean_diff") is None:
+        return Text(MISSING, style="dim")
+    mean = float(difference["mean_diff"])
+    interval = difference.get("ci95")
+    half = _half_width(interval)
+    if mean == 0 and not half:
+        return Text("no change", style="dim")
+    sign = "+" if mean > 0 else MINUS
+    text = f"{sign}{row.difference(abs(mean), half if with_interval else None)}"
+    if not excludes_zero(interval):
+        return Text(text, style="dim")
+    direction = 1 if mean > 0 else -1
+    arrow = UP if direction > 0 else DOWN
+    if row.better == 0:
+        style = "bold"
+    elif direction == row.better:
+        style = "bold green"  # an improvement
+    else:
+        style = "bold red"  # a deterioration
+    return Text(f"{arrow} {text}", style=style)
+
+
+def _header(label: str, compact: bool = False) -> Text:
+    """A variant label as a column header: as typed, or broken after ``=`` when compact.
+
+    Labels such as ``practices.deployment=automated`` are long and have no spaces; in the
+    compact layout a break between key and value keeps the column narrow and readable.
+    """
+    if compact:
+        label = label.replace("=", "=\n")
+    return Text(label, overflow="fold")
+
+
+def _cell(value: str | Text) -> Text:
+    """A value cell that never wraps inside a number and its unit."""
+    text = Text(value) if isinstance(value, str) else value
+    text.no_wrap = True
+    return text
+
+
+def _tier_change(base: str | None, other: str | None) -> Text:
+    """How the overall tier moved from the baseline to a variant."""
+    if base == other:
+        return Text("same", style="dim")
+    return Text.assemble(tier_text(base), " → ", tier_text(other))
+
+
+def comparison_table(
+    document: Mapping[str, Any], scenario: Scenario | None = None, *, compact: bool = False
+) -> RenderableType:
+    """Variants side by side: each variant's mean, and its paired difference to the baseline.
+
+    ``document`` is a ``compare --json`` document (see :func:`sim.runner.comparison_document`);
+    ``scenario``, the baseline's, adds the run length to the caption.  By default each
+    non-baseline variant has a column of means and a column of differences with their
+    95 % CI; ``compact`` puts the difference under the mean, without the interval (its
+    arrow still says whether the interval excludes zero), so four variants fit 80 columns.
+    """
+    variants: Sequence[Mapping[str, Any]] = document["variants"]
+    differences: Mapping[str, Mapping[str, Any]] = document.get("differences") or {}
+    prov: Mapping[str, Any] = document.get("provenance") or {}
+    baseline = variants[0]
+    others = variants[1:]
+    replications = int(prov.get("replications", 1))
+
+    table = Table(title=Text("Comparison on common random numbers", style="bold"),
+                  title_justify="left")  # fmt: skip
+    table.add_column("Metric")
+    base_header = Text.assemble(_header(baseline["label"], compact), ("\nbaseline", "dim"))
+    table.add_column(base_header, justify="right")
+    for variant in others:
+        table.add_column(_header(variant["label"], compact), justify="right")
+        if not compact:
+            table.add_column(Text("Δ ± 95 % CI", style="dim"), justify="right")
+
+    for row in COMPARED:
+        cells: list[RenderableType] = [
+            row.label,
+            _cell(row.value(baseline["metrics"].get(row.key), None)),
+        ]
+        for variant in others:
+            mean = _cell(row.value(variant["metrics"].get(row.key), None))
+            difference = differences.get(variant["label"], {}).get(row.key)
+            delta = _cell(difference_text(difference, row, with_interval=not compact))
+            cells += [Text.assemble(mean, "\n", delta)] if compact else [mean, delta]
+        table.add_row(*cells)
+    table.add_section()
+    base_tier = baseline["tiers"].get("overall")
+    tier_cells: list[RenderableType] = [Text("Overall tier", style="bold"), tier_text(base_tier)]
+    for variant in others:
+        tier = variant["tiers"].get("overall")
+        tier_cells += (
+            [tier_text(tier)] if compact else [tier_text(tier), _tier_change(base_tier, tier)]
+        )
+    table.add_row(*tier_cells)
+
+    parts = [f"seed {prov.get('seed', '?')}"]
+    if scenario is not None:
+        parts.append(f"{scenario.run.days:g} days, {scenario.run.warmup_days:g} warm-up")
+    parts.append(f"{replications} run{'s' if replications != 1 else ''} per variant")
+    parts.append(f"DORA {prov.get('tier_edition', '2023')}")
+    where = "under each value" if compact else "Δ"
+    legend = (
+        f"{where}: variant − baseline, paired by replication; "
+        f"{UP}/{DOWN} its 95 % CI excludes zero (green better, red worse)"
+    )
+    return Group(table, Text(" · ".join(parts), style="dim"), Text(legend, style="dim"))

@@ -4,6 +4,12 @@
 code runs in-process, in a process pool, or on a Dask worker.  Replications of a scenario
 share the master seed and differ by replication index (each index selects its own named
 streams), so the same indices across scenarios give common random numbers.
+
+:func:`compare_variants` uses that: it runs several variants of an organisation on the
+same seed and replication indices, so each replication of every variant sees the same
+demand, and :func:`paired_differences` compares them replication by replication.  The
+paired difference cancels the noise the variants share, so its confidence interval is
+much narrower than the difference of two independent means.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import platform
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -73,34 +79,53 @@ def run_replications(
     seed: int | None = None,
     workers: int | None = None,
     keep_log: bool = False,
+    keep_log_for: Collection[int] = (),
     on_done: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
     """Run ``replications`` replications over ``workers`` processes (default: all cores).
 
     Results come back sorted by replication index whatever order they finish in, so a
-    parallel run equals a sequential one.  ``on_done`` is called as each one finishes
-    (for a progress bar).
+    parallel run equals a sequential one.  ``keep_log`` keeps every replication's event
+    log, ``keep_log_for`` only those of the given indices (e.g. ``{0}`` for charts).
+    ``on_done`` is called as each one finishes (for a progress bar).
     """
-    workers = min(replications, workers or os.cpu_count() or 1)
-    results: list[RunResult] = []
+    jobs = [(scenario, index, keep_log or index in keep_log_for) for index in range(replications)]
+    results = _run_jobs(jobs, seed, workers, on_done)
+    return sorted(results, key=lambda r: r.replication)
+
+
+_Job = tuple[Scenario, int, bool]
+"""One replication to run: the scenario, the replication index and whether to keep its log."""
+
+
+def _run_jobs(
+    jobs: Sequence[_Job],
+    seed: int | None,
+    workers: int | None,
+    on_done: Callable[[RunResult], None] | None,
+) -> list[RunResult]:
+    """Run ``jobs`` in-process or over a process pool; results in the order of ``jobs``."""
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
     if workers <= 1:
-        for index in range(replications):
-            result = run_replication(scenario, index, seed, keep_log=keep_log)
+        results: list[RunResult] = []
+        for scenario, index, keep in jobs:
+            result = run_replication(scenario, index, seed, keep_log=keep)
             results.append(result)
             if on_done:
                 on_done(result)
         return results
+    slots: list[RunResult | None] = [None] * len(jobs)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [
-            pool.submit(run_replication, scenario, index, seed, keep_log=keep_log)
-            for index in range(replications)
-        ]
+        futures = {
+            pool.submit(run_replication, scenario, index, seed, keep_log=keep): position
+            for position, (scenario, index, keep) in enumerate(jobs)
+        }
         for future in as_completed(futures):
             result = future.result()
-            results.append(result)
+            slots[futures[future]] = result
             if on_done:
                 on_done(result)
-    return sorted(results, key=lambda r: r.replication)
+    return [result for result in slots if result is not None]
 
 
 def mean_ci95(values: Sequence[float | None]) -> tuple[float | None, list[float] | None]:
@@ -171,3 +196,165 @@ def result_document(scenario: Scenario, results: Sequence[RunResult]) -> dict[st
     document["expected_tier"] = scenario.scenario.expected_tier
     document["provenance"] = provenance(scenario, seed, len(results))
     return document
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+Difference = dict[str, Any]
+"""``{"mean_diff": float | None, "ci95": [low, high] | None, "n": int}`` for one metric."""
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant of a comparison: its label, scenario and replications (sorted by index)."""
+
+    label: str
+    scenario: Scenario
+    results: list[RunResult]
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """Variants run on common random numbers; the first one is the baseline.
+
+    Every variant ran replications ``0..replications-1`` under the same master ``seed``,
+    so replication *i* of one variant saw the same demand as replication *i* of another.
+    """
+
+    variants: list[VariantResult]
+    seed: int
+    replications: int
+
+    @property
+    def baseline(self) -> VariantResult:
+        """The variant the others are compared with (the first)."""
+        return self.variants[0]
+
+    def differences(self) -> dict[str, dict[str, Difference]]:
+        """Paired differences (variant − baseline) of every other variant, by label."""
+        base = self.baseline.results
+        return {v.label: paired_differences(base, v.results) for v in self.variants[1:]}
+
+
+def compare_variants(
+    variants: Sequence[tuple[str, Scenario]],
+    replications: int,
+    *,
+    seed: int | None = None,
+    workers: int | None = None,
+    keep_log_for: Collection[int] = (),
+    on_done: Callable[[RunResult], None] | None = None,
+) -> ComparisonResult:
+    """Run every variant on the same seed and replication indices (common random numbers).
+
+    ``seed`` defaults to the first variant's ``run.seed`` and is used for every variant,
+    whatever its own ``run.seed`` says -- a different seed would defeat the pairing.  All
+    ``len(variants) * replications`` runs share one pool of ``workers`` processes (default:
+    all cores); results are grouped by variant and sorted by replication index, so a
+    parallel comparison equals a sequential one.  ``keep_log_for`` names the replication
+    indices whose event logs are kept (for every variant); ``on_done`` is called as each
+    run finishes.  Labels must be unique: they key the differences.
+    """
+    if not variants:
+        raise ValueError("compare_variants needs at least one variant")
+    if replications < 1:
+        raise ValueError(f"replications must be >= 1, got {replications}")
+    labels = [label for label, _ in variants]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ValueError(f"variant labels must be unique; repeated: {', '.join(duplicates)}")
+    master = variants[0][1].run.seed if seed is None else seed
+    # Record the seed each variant actually ran with, so its scenario hash is honest.
+    variants = [
+        (label, s if s.run.seed == master else s.with_values({"run.seed": master}))
+        for label, s in variants
+    ]
+    jobs = [
+        (scenario, index, index in keep_log_for)
+        for _, scenario in variants
+        for index in range(replications)
+    ]
+    results = _run_jobs(jobs, master, workers, on_done)
+    grouped = [
+        VariantResult(
+            label,
+            scenario,
+            sorted(results[k * replications : (k + 1) * replications], key=lambda r: r.replication),
+        )
+        for k, (label, scenario) in enumerate(variants)
+    ]
+    return ComparisonResult(grouped, master, replications)
+
+
+def paired_differences(
+    base: Sequence[RunResult], other: Sequence[RunResult]
+) -> dict[str, Difference]:
+    """Per-replication differences ``other - base`` of every metric, with mean and 95 % CI.
+
+    Runs are paired by replication index; a pair counts for a metric only when both values
+    are numbers (not None or NaN).  For each metric of either side the result holds
+    ``mean_diff`` (None without pairs), ``ci95`` (Student-t interval of the mean
+    difference, None with fewer than two pairs) and ``n``, the number of pairs.
+    """
+    by_index = {r.replication: r for r in other}
+    pairs = [(b, by_index[b.replication]) for b in base if b.replication in by_index]
+    keys: list[str] = []
+    for b, o in pairs:
+        keys.extend(k for k in (*b.metrics, *o.metrics) if k not in keys)
+    differences: dict[str, Difference] = {}
+    for key in keys:
+        deltas = [
+            float(o.metrics[key]) - float(b.metrics[key])
+            for b, o in pairs
+            if _is_number(b.metrics.get(key)) and _is_number(o.metrics.get(key))
+        ]
+        mean, interval = mean_ci95(deltas)
+        differences[key] = {"mean_diff": mean, "ci95": interval, "n": len(deltas)}
+    return differences
+
+
+def _is_number(value: Any) -> bool:
+    """Whether a metric value can enter a difference: not None, not NaN."""
+    return value is not None and not math.isnan(float(value))
+
+
+def variant_document(variant: VariantResult, overrides: Sequence[str] = ()) -> dict[str, Any]:
+    """One variant's part of a comparison document: means, intervals, tiers, runs."""
+    means, intervals = summarise(variant.results)
+    return {
+        "label": variant.label,
+        "scenario": variant.scenario.scenario.name,
+        "scenario_hash": variant.scenario.content_hash(),
+        "overrides": list(overrides),
+        "metrics": means,
+        "ci95": intervals,
+        "tiers": tier_of(means, variant.scenario.run.tier_edition),
+        "expected_tier": variant.scenario.scenario.expected_tier,
+        "replications": [
+            {"replication": r.replication, "metrics": r.metrics} for r in variant.results
+        ],
+    }
+
+
+def comparison_document(
+    comparison: ComparisonResult, overrides: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """The ``compare --json`` document: every variant, the baseline and paired differences.
+
+    ``overrides`` maps a variant label to the ``section.key=value`` overrides that made it
+    (shared ``--set`` and its own ``--vary``), recorded for reproduction.  Provenance is
+    that of :func:`result_document` for the baseline scenario, plus
+    ``common_random_numbers`` and the variants' labels.
+    """
+    overrides = overrides or {}
+    baseline = comparison.baseline
+    prov = provenance(baseline.scenario, comparison.seed, comparison.replications)
+    prov["common_random_numbers"] = True
+    prov["variants"] = [v.label for v in comparison.variants]
+    return {
+        "variants": [variant_document(v, overrides.get(v.label, ())) for v in comparison.variants],
+        "baseline": baseline.label,
+        "differences": comparison.differences(),
+        "provenance": prov,
+    }
