@@ -534,10 +534,10 @@ class SecurityConfig(Section):
     """``[security]``: weaknesses, scanning and exploits."""
 
     weakness_prob: float = param(
-        0.05, "probability/change", "assumption", "Chance a change carries a weakness.", ge=0, le=1
+        0.03, "probability/change", "assumption", "Chance a change carries a weakness.", ge=0, le=1
     )
     exploit_per_year: float = param(
-        0.5, "1/year per live weakness", "assumption", "Exploit hazard.", ge=0, le=365
+        0.2, "1/year per live weakness", "assumption", "Exploit hazard.", ge=0, le=365
     )
     discovery_days_median: float = param(
         60.0,
