@@ -27,6 +27,8 @@ from sim.report import format_hours, format_per_day, format_share
 from sim.runner import run_replication
 from sim.scenario import Scenario
 
+from .cli_helpers import SENTINEL, assert_one_line_error, read_json, run_cli
+
 DAYS = "60"
 """Short runs: the contract does not depend on length, and elite runs 60 days in ms."""
 
@@ -52,28 +54,6 @@ FOUR_KEY_LABELS = {
     "Change failure rate": "change_failure_rate",
     "Time to restore": "time_to_restore",
 }
-SENTINEL = "previous contents\n"
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Call ``main`` in-process and return (status, stdout, stderr)."""
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def assert_one_line_error(err: str, *names: str) -> None:
-    """stderr is a single ``shipit:`` line, no traceback, naming each of ``names``."""
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("shipit: ")
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- run

@@ -20,7 +20,6 @@ from scipy import stats
 
 import sim
 from sim import cli
-from sim.cli import main
 from sim.loading import load_with_overrides
 from sim.runner import (
     RunResult,
@@ -29,6 +28,8 @@ from sim.runner import (
     paired_differences,
     run_replication,
 )
+
+from .cli_helpers import SENTINEL, assert_one_line_error, read_json, run_cli
 
 DAYS = "60"
 R = "3"
@@ -48,26 +49,6 @@ TABLE_KEYS = (
     "mean_batch_size",
     "wip_mean",
 )
-SENTINEL = "previous contents\n"
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def assert_one_line_error(err: str, *names: str) -> None:
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("shipit: ")
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def scenario(name: str = "elite", *overrides: str) -> Any:
