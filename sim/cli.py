@@ -46,6 +46,7 @@ from rich.text import Text
 from sim import __version__
 from sim.errors import ScenarioError
 from sim.events import event_to_json
+from sim.game import load_case
 from sim.loading import (
     apply_overrides,
     builtin_names,
@@ -53,6 +54,7 @@ from sim.loading import (
     parse_override,
     scenario_json_schema,
 )
+from sim.model import Command
 from sim.outputs import OutputError, atomic_write, check_output_path
 from sim.practices import CATALOGUE
 from sim.report import comparison_table, practices_table, scenarios_table, scorecard
@@ -67,6 +69,9 @@ from sim.runner import (
     run_replications,
 )
 from sim.scenario import Scenario
+
+Moves = list[tuple[float, Command]]
+"""A played game's timestamped commands."""
 
 PROG = "shipit"
 
@@ -175,6 +180,22 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return int(bench.main(argv))
 
 
+def load_run_case(
+    ref: str, sets: Sequence[str] = (), seed: str | None = None, days: str | None = None
+) -> tuple[Scenario, Moves]:
+    """A scenario or a saved game (``.json``) with overrides, and the game's moves.
+
+    A saved game from ``shipit play`` brings its scenario, seed and timestamped commands,
+    so a played game runs like any scenario: over replications, against other variants.
+    """
+    scenario, commands = load_case(ref)
+    if commands:
+        # Cover the whole game: the horizon reaches at least past its last move.
+        days_needed = max(scenario.run.days, commands[-1][0] / 24.0 + 1.0)
+        scenario = scenario.with_values({"run.days": float(days_needed)})
+    return _with_run_overrides(scenario, sets, seed, days), commands
+
+
 def load_run_scenario(
     ref: str, sets: Sequence[str] = (), seed: str | None = None, days: str | None = None
 ) -> Scenario:
@@ -186,7 +207,13 @@ def load_run_scenario(
     together, so ``--days 400 --set run.warmup_days=380`` works on a 365-day scenario.
     Errors name the option the user actually typed.
     """
-    scenario = load_scenario(ref)
+    return _with_run_overrides(load_scenario(ref), sets, seed, days)
+
+
+def _with_run_overrides(
+    scenario: Scenario, sets: Sequence[str], seed: str | None, days: str | None
+) -> Scenario:
+    """``--set`` overrides, then ``--seed`` and ``--days``, with errors naming the option."""
     extras: list[str] = []
     if seed is not None:
         extras.append(f"run.seed={seed}")
@@ -253,11 +280,17 @@ def _run_many(
     workers: int | None,
     quiet: bool,
     keep_log_for: Sequence[int] = (),
+    commands: Sequence[tuple[float, Command]] = (),
 ) -> list[RunResult]:
     """Run replications over the cores with a progress bar on stderr (a TTY only)."""
     with _progress(replications, scenario.scenario.name, quiet) as done:
         return run_replications(
-            scenario, replications, workers=workers, keep_log_for=keep_log_for, on_done=done
+            scenario,
+            replications,
+            workers=workers,
+            keep_log_for=keep_log_for,
+            on_done=done,
+            commands=commands,
         )
 
 
@@ -267,6 +300,7 @@ def _compare_many(
     workers: int | None,
     quiet: bool,
     keep_log_for: Sequence[int] = (),
+    commands: dict[str, Moves] | None = None,
 ) -> ComparisonResult:
     """Run every variant on common random numbers with one progress bar over all runs."""
     total = len(variants) * replications
@@ -279,6 +313,7 @@ def _compare_many(
             workers=workers,
             keep_log_for=keep_log_for,
             on_done=done,
+            commands=commands,
         )
 
 
@@ -351,8 +386,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
     if args.vs_baseline and not args.set:
         raise CLIError("--vs-baseline needs --set overrides to compare against")
-    scenario = load_run_scenario(args.scenario, args.set, args.seed, args.days)
-    ghost = load_run_scenario(args.scenario, (), args.seed, args.days) if args.vs_baseline else None
+    scenario, moves = load_run_case(args.scenario, args.set, args.seed, args.days)
+    ghost = load_run_case(args.scenario, (), args.seed, args.days)[0] if args.vs_baseline else None
     json_path = check_output_path(args.json, "--json") if args.json is not None else None
     events_path = check_output_path(args.events, "--events") if args.events is not None else None
     if json_path and events_path and json_path.resolve() == events_path.resolve():
@@ -370,13 +405,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
             args.workers,
             args.quiet,
             keep_log_for=(0,) if keep_log else (),
+            commands={label: moves},
         )
         results = comparison.variants[1].results
     elif args.replications == 1:
-        results = [run_replication(scenario, keep_log=keep_log)]
+        results = [run_replication(scenario, keep_log=keep_log, commands=moves)]
     else:
         keep = (0,) if keep_log else ()
-        results = _run_many(scenario, args.replications, args.workers, args.quiet, keep)
+        results = _run_many(scenario, args.replications, args.workers, args.quiet, keep, moves)
     document = result_document(scenario, results)
     if comparison is not None:
         _add_baseline(document, comparison)
@@ -438,7 +474,9 @@ def build_variants(
     varies: Sequence[str] = (),
     seed: str | None = None,
     days: str | None = None,
-) -> tuple[list[tuple[str, Scenario]], dict[str, list[str]]]:
+) -> tuple[
+    list[tuple[str, Scenario]], dict[str, list[str]], dict[str, list[tuple[float, Command]]]
+]:
     """The variants of ``shipit compare`` and the overrides that made each, by label.
 
     Each scenario reference is a variant; ``--set``, ``--seed`` and ``--days`` apply to all
@@ -452,13 +490,17 @@ def build_variants(
             "--vary section.key=value"
         )
     shared = [*sets, *_seed_days_overrides(seed, days)]
+    commands: dict[str, Moves] = {}
     variants: list[tuple[str, Scenario]] = []
     overrides: dict[str, list[str]] = {}
     for ref in refs:
         label = _variant_label(ref, [label for label, _ in variants])
-        variants.append((label, load_run_scenario(ref, sets, seed, days)))
+        scenario, moves = load_run_case(ref, sets, seed, days)
+        variants.append((label, scenario))
         overrides[label] = list(shared)
-    first = variants[0][1]
+        if moves:
+            commands[label] = moves
+    first_label, first = variants[0]
     for text in varies:
         key, _ = parse_override(text, "--vary")
         if key == "run.seed":
@@ -472,7 +514,9 @@ def build_variants(
         label = _variant_label(f"{key}={value}", [label for label, _ in variants])
         variants.append((label, apply_overrides(first, [text], "--vary")))
         overrides[label] = [*shared, f"{key}={value}"]
-    return variants, overrides
+        if first_label in commands:
+            commands[label] = commands[first_label]
+    return variants, overrides, commands
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -480,7 +524,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     Like ``run``, every input is checked before the first simulation starts.
     """
-    variants, overrides = build_variants(args.scenarios, args.set, args.vary, args.seed, args.days)
+    variants, overrides, moves = build_variants(
+        args.scenarios, args.set, args.vary, args.seed, args.days
+    )
     json_path = check_output_path(args.json, "--json") if args.json is not None else None
     plots_dir = check_plots_dir(args.plots) if args.plots is not None else None
     plots = _load_plots() if plots_dir is not None else None
@@ -491,6 +537,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         args.workers,
         args.quiet,
         keep_log_for=(0,) if plots_dir is not None else (),
+        commands=moves,
     )
     document = comparison_document(comparison, overrides)
 

@@ -32,6 +32,8 @@ class Practice:
     """Person-days taken from the developers when the practice is switched on mid-run."""
     ramp_days: float
     """Days from switching on until the practice applies to every decision."""
+    pillar: str
+    """Where it sits on the journey from code to customer (see :data:`PILLARS`)."""
 
 
 CATALOGUE: tuple[Practice, ...] = (
@@ -46,6 +48,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2021 p.26-27 (5.8x); DORA-2016 p.31",
         20.0,
         30.0,
+        "automation",
     ),
     Practice(
         "test_automation",
@@ -58,6 +61,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2014 p.14; DORA-2021 p.26 (3.7x)",
         40.0,
         60.0,
+        "shift left",
     ),
     Practice(
         "deployment",
@@ -70,6 +74,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2018 p.29; DORA-2021 p.27",
         30.0,
         30.0,
+        "automation",
     ),
     Practice(
         "release",
@@ -82,6 +87,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "Reinertsen B1-B12; DORA-2018 p.50",
         5.0,
         14.0,
+        "automation",
     ),
     Practice(
         "change_approval",
@@ -94,6 +100,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2019 p.50-52 (2.6x more likely low); Accelerate ch.7",
         5.0,
         14.0,
+        "culture and collaboration",
     ),
     Practice(
         "canary",
@@ -106,6 +113,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "SRE-WB ch.16",
         15.0,
         30.0,
+        "incident response",
     ),
     Practice(
         "blue_green",
@@ -117,6 +125,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "assumption (common practice)",
         10.0,
         14.0,
+        "incident response",
     ),
     Practice(
         "feature_flags",
@@ -129,6 +138,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "assumption (common practice)",
         10.0,
         21.0,
+        "incident response",
     ),
     Practice(
         "monitoring",
@@ -142,6 +152,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2014 p.14; DORA-2018 p.54; DORA-2021 p.28 (4.1x)",
         15.0,
         30.0,
+        "observability",
     ),
     Practice(
         "infrastructure_as_code",
@@ -154,6 +165,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2014 p.14-18; DORA-2019 p.49",
         25.0,
         45.0,
+        "infrastructure as code",
     ),
     Practice(
         "security_scanning",
@@ -166,6 +178,7 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2016 p.6; DORA-2021 p.24",
         10.0,
         30.0,
+        "security",
     ),
     Practice(
         "postmortems",
@@ -179,10 +192,33 @@ CATALOGUE: tuple[Practice, ...] = (
         "DORA-2019 p.47; Westrum 2004",
         3.0,
         30.0,
+        "culture and collaboration",
     ),
 )
 
 BY_NAME: dict[str, Practice] = {p.name: p for p in CATALOGUE}
+
+PILLARS: tuple[str, ...] = (
+    "culture and collaboration",
+    "automation",
+    "shift left",
+    "observability",
+    "infrastructure as code",
+    "security",
+    "incident response",
+)
+"""The journey from code to customer, as a maturity view groups practices (issue 4)."""
+
+
+def maturity_level(practice: Practice, value: Any) -> float:
+    """0 at the baseline value, 1 at the most mature (last listed) value."""
+    if len(practice.values) < 2:
+        return 1.0
+    ordered = list(practice.values)
+    if practice.baseline in ordered:
+        ordered.remove(practice.baseline)
+        ordered.insert(0, practice.baseline)
+    return ordered.index(value) / (len(ordered) - 1)
 
 
 def describe_value(value: Any) -> str:

@@ -58,7 +58,7 @@ def run_replication(
     computed from a full log, so it needs ``keep_log`` (otherwise it is empty).
     """
     if commands:
-        sim = replay(scenario, commands, replication=replication, seed=seed)
+        sim = replay(scenario, commands, replication=replication, seed=seed, keep_log=keep_log)
     else:
         sim = Simulation(scenario, replication=replication, seed=seed, keep_log=keep_log).run()
     log = sim.log
@@ -81,21 +81,26 @@ def run_replications(
     keep_log: bool = False,
     keep_log_for: Collection[int] = (),
     on_done: Callable[[RunResult], None] | None = None,
+    commands: Sequence[tuple[float, Command]] = (),
 ) -> list[RunResult]:
     """Run ``replications`` replications over ``workers`` processes (default: all cores).
 
     Results come back sorted by replication index whatever order they finish in, so a
     parallel run equals a sequential one.  ``keep_log`` keeps every replication's event
     log, ``keep_log_for`` only those of the given indices (e.g. ``{0}`` for charts).
-    ``on_done`` is called as each one finishes (for a progress bar).
+    ``on_done`` is called as each one finishes (for a progress bar).  ``commands`` (a
+    played game's timestamped moves) are replayed in every replication.
     """
-    jobs = [(scenario, index, keep_log or index in keep_log_for) for index in range(replications)]
+    moves = tuple(commands)
+    jobs = [
+        (scenario, index, keep_log or index in keep_log_for, moves) for index in range(replications)
+    ]
     results = _run_jobs(jobs, seed, workers, on_done)
     return sorted(results, key=lambda r: r.replication)
 
 
-_Job = tuple[Scenario, int, bool]
-"""One replication to run: the scenario, the replication index and whether to keep its log."""
+_Job = tuple[Scenario, int, bool, tuple[tuple[float, Command], ...]]
+"""One replication: scenario, replication index, whether to keep its log, commands."""
 
 
 def _run_jobs(
@@ -108,8 +113,8 @@ def _run_jobs(
     workers = min(len(jobs), workers or os.cpu_count() or 1)
     if workers <= 1:
         results: list[RunResult] = []
-        for scenario, index, keep in jobs:
-            result = run_replication(scenario, index, seed, keep_log=keep)
+        for scenario, index, keep, moves in jobs:
+            result = run_replication(scenario, index, seed, keep_log=keep, commands=moves)
             results.append(result)
             if on_done:
                 on_done(result)
@@ -117,8 +122,10 @@ def _run_jobs(
     slots: list[RunResult | None] = [None] * len(jobs)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(run_replication, scenario, index, seed, keep_log=keep): position
-            for position, (scenario, index, keep) in enumerate(jobs)
+            pool.submit(
+                run_replication, scenario, index, seed, keep_log=keep, commands=moves
+            ): position
+            for position, (scenario, index, keep, moves) in enumerate(jobs)
         }
         for future in as_completed(futures):
             result = future.result()
@@ -245,6 +252,7 @@ def compare_variants(
     workers: int | None = None,
     keep_log_for: Collection[int] = (),
     on_done: Callable[[RunResult], None] | None = None,
+    commands: Mapping[str, Sequence[tuple[float, Command]]] | None = None,
 ) -> ComparisonResult:
     """Run every variant on the same seed and replication indices (common random numbers).
 
@@ -254,7 +262,8 @@ def compare_variants(
     all cores); results are grouped by variant and sorted by replication index, so a
     parallel comparison equals a sequential one.  ``keep_log_for`` names the replication
     indices whose event logs are kept (for every variant); ``on_done`` is called as each
-    run finishes.  Labels must be unique: they key the differences.
+    run finishes.  Labels must be unique: they key the differences.  ``commands`` maps a
+    label to the moves of a played game, replayed in every replication of that variant.
     """
     if not variants:
         raise ValueError("compare_variants needs at least one variant")
@@ -270,9 +279,10 @@ def compare_variants(
         (label, s if s.run.seed == master else s.with_values({"run.seed": master}))
         for label, s in variants
     ]
+    moves = commands or {}
     jobs = [
-        (scenario, index, index in keep_log_for)
-        for _, scenario in variants
+        (scenario, index, index in keep_log_for, tuple(moves.get(label, ())))
+        for label, scenario in variants
         for index in range(replications)
     ]
     results = _run_jobs(jobs, master, workers, on_done)

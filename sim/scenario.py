@@ -87,6 +87,14 @@ class OrgConfig(Section):
     work_days_per_week: float = param(
         5.0, "days/week", "convention", "Days a week people work (7 = no weekends).", ge=1, le=7
     )
+    onboarding_person_days: float = param(
+        10.0,
+        "person-days/hire",
+        "Brooks 1975 (adding people slows a team first); assumption",
+        "Developer time spent bringing each person hired mid-run up to speed.",
+        ge=0,
+        le=200,
+    )
 
 
 class WorkloadConfig(Section):

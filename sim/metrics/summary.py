@@ -36,6 +36,7 @@ def compute_metrics(
     oncall_people: int,
     calendar: CalendarConfig,
     work_days_per_week: float,
+    window: tuple[float, float] | None = None,
 ) -> dict[str, MetricValue]:
     """The flat metrics dict of one run over the fold's measurement window.
 
@@ -45,11 +46,16 @@ def compute_metrics(
     ``oncall_people`` is the size of the on-call rota (pages are shared among them);
     ``calendar`` and ``work_days_per_week`` define working time for out-of-hours work.
 
-    The window comes from the log's ``window`` event; without one it is ``[0, time of the
-    last event]``.  Keys are in :data:`METRICS` order, pattern keys expanded in place.
+    The window is ``window`` (start, end hours) when given — a game's round or a trailing
+    period; otherwise it comes from the log's ``window`` event, and without one it is
+    ``[0, time of the last event]``.  Keys are in :data:`METRICS` order, pattern keys
+    expanded in place.
     """
-    start = fold.warmup_hours if fold.warmup_hours is not None else 0.0
-    end = fold.until_hours if fold.until_hours is not None else fold.last_t
+    if window is not None:
+        start, end = window
+    else:
+        start = fold.warmup_hours if fold.warmup_hours is not None else 0.0
+        end = fold.until_hours if fold.until_hours is not None else fold.last_t
     hours = max(0.0, end - start)
     days = hours / HOURS_PER_DAY
     weeks = hours / HOURS_PER_WEEK

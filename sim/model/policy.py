@@ -54,6 +54,10 @@ class Policy:
         share = (now - ramp.start) / (ramp.end - ramp.start)
         return ramp.new if self._adoption.uniform() < share else ramp.old
 
+    def ramps(self) -> dict[str, Ramp]:
+        """Practice changes still ramping in, by practice name."""
+        return dict(self._ramps)
+
     def current(self) -> dict[str, Any]:
         """The values set now (the targets of any ramps in progress)."""
         return dict(self._values)

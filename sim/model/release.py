@@ -39,6 +39,8 @@ class Lane:
         self.index = index
         self.ready: list[WorkItem] = []
         self.in_flight = 0
+        self.releasing = 0
+        """Changes in batches between release and production (regression, CAB, deploy)."""
         self.lock = Lock(m.env)
         m.env.process(self._trains())
 
@@ -99,17 +101,21 @@ class Lane:
             {"items": [i.id for i in items], "lane": self.index, "hotfix": hotfix},
         )
         policy = m.policy
+        self.releasing += len(items)
         days = policy.regression_days(policy.get("test_automation"))
         if hotfix:
             days *= m.s.testing.hotfix_regression_share
         if days > 0:
+            before = len(items)
             items = yield from self._regression(items, days, hotfix)
+            self.releasing -= before - len(items)
         if items:
             if policy.get("change_approval") == "cab":
                 yield from self._cab(batch, hotfix)
             else:
                 m.emit(Kind.APPROVED, batch, BY_PEER_REVIEW)
             yield from self._deploy(batch, items, hotfix)
+        self.releasing -= len(items)
         if not hotfix:
             self.in_flight -= 1
             self.poke()

@@ -15,6 +15,7 @@ chooses the sinks: ``keep_log=True`` keeps the full log in :attr:`log`, and a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -39,6 +40,14 @@ from .production import background_incidents, incident
 from .release import Lane
 
 ROLES = ("developers", "testers", "ops")
+
+
+@dataclass(frozen=True)
+class PoolSnapshot:
+    """Cumulative person-hours of every pool at time ``t`` (hours)."""
+
+    t: float
+    pools: dict[str, dict[str, float]]
 
 
 class Simulation:
@@ -109,7 +118,9 @@ class Simulation:
         if isinstance(command, SetPractice):
             self._set_practice(command)
         elif isinstance(command, ResizePool):
+            hires = command.size - m.org.headcount[command.role]
             m.org.resize(command.role, command.size)
+            self._onboard(max(0, hires))
         else:
             severity = command.severity
             share = self.scenario.incidents.impacted_share[severity - 1]
@@ -164,6 +175,19 @@ class Simulation:
         for lane in m.lanes:
             lane.poke()
 
+    def _onboard(self, hires: int) -> None:
+        """New people cost the existing developers' time to bring up to speed (Brooks).
+
+        ``org.onboarding_person_days`` per hire is taken from the developers as adoption
+        work, spread over the teams: a bigger team delivers less before it delivers more.
+        """
+        effort = hires * self.scenario.org.onboarding_person_days
+        if effort <= 0:
+            return
+        teams = self.model.org.teams
+        for team in range(teams):
+            self.env.process(self._adoption_work(team, effort / teams))
+
     def _adoption_work(self, team: int, person_days: float) -> Any:
         """Adoption effort held by one developer of ``team`` (not pre-empted)."""
         from .items import Priority
@@ -200,24 +224,33 @@ class Simulation:
         return {pool.name: pool.snapshot() for pool in self.model.org.pools}
 
     # --- results ---------------------------------------------------------------------------
-    def people_hours(self) -> dict[str, dict[str, float]]:
-        """Person-hours by role and work class over the window so far."""
+    def snapshot(self) -> PoolSnapshot:
+        """Cumulative person-hours of every pool now: the start of a later window."""
+        return PoolSnapshot(self.env.now, self._snapshots())
+
+    def people_hours(self, since: PoolSnapshot | None = None) -> dict[str, dict[str, float]]:
+        """Person-hours by role and work class since ``since`` (default: the warm-up end)."""
         end = self._snapshots()
-        start = self._warm_snapshot or {}
+        start = since.pools if since is not None else (self._warm_snapshot or {})
         diff: dict[str, dict[str, float]] = {}
         for pool, hours in end.items():
             before = start.get(pool, {})
             diff[pool] = {k: v - before.get(k, 0.0) for k, v in hours.items()}
         return self.model.org.people_hours(diff)
 
-    def metrics(self) -> dict[str, Any]:
-        """The flat metrics dict over the measurement window (see :mod:`sim.metrics`)."""
+    def metrics(self, since: PoolSnapshot | None = None) -> dict[str, Any]:
+        """The flat metrics dict (see :mod:`sim.metrics`).
+
+        By default over the scenario's measurement window (after warm-up); with ``since``
+        over ``[since.t, now]`` — a game round or a trailing period.
+        """
         return compute_metrics(
             self.fold,
-            people_hours=self.people_hours(),
+            people_hours=self.people_hours(since),
             oncall_people=self.model.org.oncall_people(),
             calendar=self.scenario.calendar,
             work_days_per_week=self.scenario.org.work_days_per_week,
+            window=None if since is None else (since.t, self.env.now),
         )
 
 
@@ -228,9 +261,10 @@ def replay(
     replication: int = 0,
     seed: int | None = None,
     until: float | None = None,
+    keep_log: bool = True,
 ) -> Simulation:
     """Re-run a recorded game: apply each command at its time, then run to the end."""
-    sim = Simulation(scenario, replication=replication, seed=seed)
+    sim = Simulation(scenario, replication=replication, seed=seed, keep_log=keep_log)
     for t, command in commands:
         sim.run_until(t)
         sim.apply(command)

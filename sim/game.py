@@ -1,0 +1,630 @@
+"""The game: rounds, a budget, a score, a ghost, and saved games that replay exactly.
+
+A :class:`Game` runs two simulations of the same scenario on the same random numbers: the
+**player's**, which takes commands, and the **ghost**, the untouched organisation.  Both
+start after the scenario's warm-up (a running organisation, not an empty one) and advance
+together, so every difference between them comes from the player's decisions.
+
+Play is split into rounds (a quarter by default).  Switching a practice away from its
+baseline or hiring costs adoption effort in person-days (the catalogue's figure, or
+``org.onboarding_person_days`` per hire); with a budget, a round's investments are limited
+to it.  A round closes with a :class:`RoundReport`: the round's metrics for player and
+ghost, their DORA tiers, the commands given, and a score.
+
+A game is saved as scenario + seed + timestamped commands (JSON); loading replays the
+commands at their times, so the numbers are identical.  ``shipit run`` and ``compare``
+accept a saved game too (:func:`load_case`), turning a played game into a research case.
+
+This module holds no UI: the Textual game (``tui``) and tests drive it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ScenarioError
+from .events import Event, Kind
+from .loading import validate_data
+from .metrics.tiers import TIER_RANK, tier_of
+from .model import Command, InjectIncident, ResizePool, SetPractice, Simulation
+from .model.commands import command_from_dict, command_to_dict
+from .model.simulation import PoolSnapshot
+from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
+from .scenario import Scenario
+from .units import HOURS_PER_DAY, HOURS_PER_WEEK
+
+SAVE_FORMAT = "shipit-game"
+SAVE_VERSION = 1
+IMPACT_PENALTY = 2.0
+"""Score points lost per share-weighted hour of user impact."""
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class GameError(ValueError):
+    """A move the rules do not allow now (over budget, game over); the message is for players."""
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """What a round did: metrics and tiers of player and ghost, commands, score."""
+
+    number: int
+    start_hours: float
+    end_hours: float
+    player: dict[str, Any]
+    ghost: dict[str, Any]
+    player_tiers: dict[str, str | None]
+    ghost_tiers: dict[str, str | None]
+    score: float
+    ghost_score: float
+    commands: list[tuple[float, Command]]
+    spent_person_days: float
+
+
+@dataclass(frozen=True)
+class FlowStage:
+    """One stage of the road: work waiting and in progress, and its people if it has any."""
+
+    name: str
+    queued: int
+    active: int
+    people_busy: int | None = None
+    people: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One line of the incident and action feed."""
+
+    t: float
+    text: str
+    severity: int | None
+    kind: str
+
+
+def score(metrics: dict[str, Any], tiers: dict[str, str | None]) -> float:
+    """A round's score: speed and stability, value delivered, harm done.
+
+    100 points per tier step on each of the four keys (low 0 … elite 300), plus one point
+    per change delivered to customers, minus :data:`IMPACT_PENALTY` points per
+    share-weighted hour of user impact (one hour with every user affected).  Documented in
+    ``docs/game.md``.
+    """
+    tier_points = sum(
+        100 * TIER_RANK[tier] for key, tier in tiers.items() if key != "overall" and tier
+    )
+    delivered = metrics.get("delivered") or 0
+    impact = metrics.get("user_impact_hours") or 0.0
+    return float(round(tier_points + delivered - IMPACT_PENALTY * impact))
+
+
+class _Tracker:
+    """Folds one simulation's events into the feed and the per-bucket series the board draws.
+
+    A plain sink: it sees each event once as it is emitted, so the board never rescans the
+    log, and memory grows by a few numbers per delivery and incident only.
+    """
+
+    def __init__(self, start: float, bucket_hours: float = HOURS_PER_WEEK) -> None:
+        self.start = start
+        self.bucket_hours = bucket_hours
+        self.feed: list[FeedEntry] = []
+        self.delivered: list[list[float]] = []
+        """Per bucket: DORA lead times (hours) of demand changes delivered in it."""
+        self.incidents: list[int] = []
+        self.restores: list[list[float]] = []
+        self.delivered_total = 0
+        self._arrived: dict[int, str] = {}
+        self._committed: dict[int, float] = {}
+        self._batch_size: dict[int, int] = {}
+        self._incident: dict[int, tuple[float, int, str, bool]] = {}
+
+    def _bucket(self, t: float) -> int:
+        index = max(0, int((t - self.start) // self.bucket_hours))
+        while len(self.incidents) <= index:
+            self.delivered.append([])
+            self.incidents.append(0)
+            self.restores.append([])
+        return index
+
+    def __call__(self, event: Event) -> None:
+        t, kind, subject, data = event
+        if kind is Kind.ARRIVED:
+            self._arrived[subject] = data["origin"]
+        elif kind is Kind.COMMITTED:
+            self._committed.setdefault(subject, t)
+        elif kind is Kind.DELIVERED:
+            if self._arrived.pop(subject, None) == "demand":
+                self.delivered_total += 1
+                if t >= self.start:
+                    lead = t - self._committed.get(subject, t)
+                    self.delivered[self._bucket(t)].append(lead)
+            self._committed.pop(subject, None)
+        elif kind is Kind.DEPLOYED:
+            self._batch_size[subject] = len(data["items"])
+        elif kind is Kind.INCIDENT_OPENED:
+            self._opened(t, subject, data)
+        elif kind is Kind.INCIDENT_DETECTED:
+            opened = self._incident.get(subject)
+            if opened and t >= self.start:
+                self._add(t, f"  #{subject} detected by {data['by']} after {_span(t - opened[0])}",
+                          opened[1], "detected")  # fmt: skip
+        elif kind is Kind.INCIDENT_RESTORED:
+            opened = self._incident.pop(subject, None)
+            if opened and t >= self.start:
+                method = str(data["method"]).replace("_", " ")
+                self._add(t, f"  #{subject} restored by {method} after {_span(t - opened[0])}",
+                          opened[1], "restored")  # fmt: skip
+                if opened[3]:
+                    self.restores[self._bucket(t)].append(t - opened[0])
+        elif kind is Kind.ADOPTION and t >= self.start:
+            self._add(t, f"Adopting {data['practice']} = {data['value']}: "
+                         f"{data['effort_hours']:g} person-days, ramps in over "
+                         f"{data['ramp_days']:g} days", None, "adoption")  # fmt: skip
+        elif kind is Kind.LEARNING and t >= self.start:
+            self._add(t, f"Postmortem action delivered: failure risk x{data['multiplier']:.2f}",
+                      None, "learning")  # fmt: skip
+        elif kind is Kind.WEAKNESS_EXPLOITED and t >= self.start:
+            self._add(t, "Security weakness exploited in production", 2, "security")
+
+    def _opened(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        severity = int(data["severity"])
+        cause = data["cause"]
+        self._incident[subject] = (t, severity, cause, bool(data["change"]))
+        if t < self.start:
+            return
+        self.incidents[self._bucket(t)] += 1
+        share = f"{data['share']:.0%} of users"
+        if data["change"]:
+            size = self._batch_size.get(data["batch"], 1)
+            what = {
+                "defect": "an escaped defect",
+                "deploy_error": "a botched deploy",
+                "config": "environment drift",
+            }.get(cause, cause)
+            text = (f"Incident #{subject} sev{severity}: {what} in deploy {data['batch']} "
+                    f"({size} change{'s' if size != 1 else ''}), {share}")  # fmt: skip
+        else:
+            what = {
+                "background": "infrastructure failure (no change behind it)",
+                "security": "security breach",
+                "injected": "facilitator's incident",
+            }.get(cause, cause)
+            text = f"Incident #{subject} sev{severity}: {what}, {share}"
+        self._add(t, text, severity, "incident")
+
+    def _add(self, t: float, text: str, severity: int | None, kind: str) -> None:
+        self.feed.append(FeedEntry(t, text, severity, kind))
+
+    def series(self, prefix: str = "") -> dict[str, list[float]]:
+        """Per-bucket throughput, median lead time, incidents and median restore time."""
+        return {
+            f"{prefix}throughput": [float(len(b)) for b in self.delivered],
+            f"{prefix}lead_time_hours": [_median(b) for b in self.delivered],
+            f"{prefix}incidents": [float(n) for n in self.incidents],
+            f"{prefix}time_to_restore_hours": [_median(b) for b in self.restores],
+        }
+
+
+def _median(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _span(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / HOURS_PER_DAY:.1f} days"
+
+
+class Game:
+    """One played game: the player's organisation, its ghost, rounds, budget and score."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int | None = None,
+        round_days: float = 91.0,
+        rounds: int = 4,
+        budget_person_days: float | None = None,
+        replication: int = 0,
+    ) -> None:
+        if round_days <= 0 or rounds < 1:
+            raise GameError("a game needs at least one round of positive length")
+        self.scenario = scenario
+        self.seed = scenario.run.seed if seed is None else seed
+        self.replication = replication
+        self.round_days = round_days
+        self.rounds = rounds
+        self.budget_person_days = budget_person_days
+        self.start = scenario.run.warmup_days * HOURS_PER_DAY
+        self._player_tracker = _Tracker(self.start)
+        self._ghost_tracker = _Tracker(self.start)
+        self.player = Simulation(
+            scenario, replication=replication, seed=self.seed, sinks=[self._player_tracker]
+        )
+        self.ghost = Simulation(
+            scenario,
+            replication=replication,
+            seed=self.seed,
+            keep_log=False,
+            sinks=[self._ghost_tracker],
+        )
+        self.player.run_until(self.start)
+        self.ghost.run_until(self.start)
+        self.commands: list[tuple[float, Command]] = []
+        self.reports: list[RoundReport] = []
+        self.round_number = 1
+        self.round_start = self.start
+        self._spent = 0.0
+        self._daily: dict[int, tuple[PoolSnapshot, PoolSnapshot]] = {}
+        self._round_snapshots = (self.player.snapshot(), self.ghost.snapshot())
+        self._remember_day()
+
+    # --- time --------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        """Simulated hours since t = 0 (the game starts after the warm-up)."""
+        return self.player.now
+
+    @property
+    def round_end(self) -> float:
+        """When the current round closes (hours)."""
+        return self.round_start + self.round_days * HOURS_PER_DAY
+
+    @property
+    def finished(self) -> bool:
+        """All rounds played."""
+        return self.round_number > self.rounds
+
+    def date_label(self) -> str:
+        """The simulated date for the status bar, e.g. ``Round 2 · day 104 · Tue 14:00``."""
+        day = int(self.now // HOURS_PER_DAY)
+        hour = self.now - day * HOURS_PER_DAY
+        weekday = WEEKDAYS[day % 7]
+        label = f"day {day - int(self.start // HOURS_PER_DAY) + 1} · {weekday} {int(hour):02d}:00"
+        if self.finished:
+            return f"Game over · {label}"
+        return f"Round {self.round_number}/{self.rounds} · {label}"
+
+    def advance(self, hours: float) -> RoundReport | None:
+        """Run player and ghost ``hours`` further, stopping at the round's end.
+
+        Returns the :class:`RoundReport` if the round closed; does nothing once the game
+        is over.
+        """
+        if self.finished or hours <= 0:
+            return None
+        target = min(self.now + hours, self.round_end)
+        while self.now < target - 1e-9:
+            next_day = (math.floor(self.now / HOURS_PER_DAY) + 1) * HOURS_PER_DAY
+            step = min(target, next_day)
+            self.player.run_until(step)
+            self.ghost.run_until(step)
+            self._remember_day()
+        if self.now >= self.round_end - 1e-9:
+            return self._close_round()
+        return None
+
+    def _remember_day(self) -> None:
+        day = int(self.now // HOURS_PER_DAY)
+        if self.now % HOURS_PER_DAY < 1e-9 and day not in self._daily:
+            self._daily[day] = (self.player.snapshot(), self.ghost.snapshot())
+
+    def _close_round(self) -> RoundReport:
+        since_player, since_ghost = self._round_snapshots
+        player = self.player.metrics(since=since_player)
+        ghost = self.ghost.metrics(since=since_ghost)
+        edition = self.scenario.run.tier_edition
+        player_tiers, ghost_tiers = tier_of(player, edition), tier_of(ghost, edition)
+        report = RoundReport(
+            number=self.round_number,
+            start_hours=self.round_start,
+            end_hours=self.now,
+            player=player,
+            ghost=ghost,
+            player_tiers=player_tiers,
+            ghost_tiers=ghost_tiers,
+            score=score(player, player_tiers),
+            ghost_score=score(ghost, ghost_tiers),
+            commands=[(t, c) for t, c in self.commands if t >= self.round_start],
+            spent_person_days=self._spent,
+        )
+        self.reports.append(report)
+        self.round_number += 1
+        self.round_start = self.now
+        self._spent = 0.0
+        self._round_snapshots = (self.player.snapshot(), self.ghost.snapshot())
+        return report
+
+    # --- moves -------------------------------------------------------------------------
+    def cost_of(self, command: Command) -> float:
+        """Person-days of adoption or onboarding effort ``command`` would cost now."""
+        if isinstance(command, SetPractice):
+            practice = BY_NAME.get(command.practice)
+            current = self.practices().get(command.practice)
+            if practice is None or command.value in (practice.baseline, current):
+                return 0.0
+            return practice.adoption_effort_days
+        if isinstance(command, ResizePool):
+            hires = command.size - self.headcount().get(command.role, command.size)
+            return max(0, hires) * self.scenario.org.onboarding_person_days
+        return 0.0
+
+    @property
+    def budget_left(self) -> float | None:
+        """Person-days still available this round, or None without a budget."""
+        if self.budget_person_days is None:
+            return None
+        return self.budget_person_days - self._spent
+
+    def apply(self, command: Command) -> None:
+        """Make a move now; its adoption cost counts against the round's budget."""
+        if self.finished:
+            raise GameError("the game is over")
+        cost = self.cost_of(command)
+        left = self.budget_left
+        if left is not None and cost > left + 1e-9:
+            raise GameError(f"that costs {cost:g} person-days and {left:g} are left this round")
+        self.player.apply(command)
+        self.commands.append((self.now, command))
+        self._spent += cost
+
+    # --- what the board shows ------------------------------------------------------------
+    def live_metrics(self, days: float = 28.0) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Player and ghost metrics over the trailing ``days`` (whole days, since the start)."""
+        today = int(self.now // HOURS_PER_DAY)
+        first = max(int(self.start // HOURS_PER_DAY), today - int(days))
+        while first not in self._daily and first < today:
+            first += 1
+        since = self._daily.get(first)
+        if since is None or since[0].t >= self.now:
+            since = (self.player.snapshot(), self.ghost.snapshot())
+            return self.player.metrics(since=since[0]), self.ghost.metrics(since=since[1])
+        return self.player.metrics(since=since[0]), self.ghost.metrics(since=since[1])
+
+    def practices(self) -> dict[str, Any]:
+        """The player's current practice values (targets of any ramps in progress)."""
+        return self.player.model.policy.current()
+
+    def ramps(self) -> dict[str, float]:
+        """Adoption progress 0..1 of the practices still ramping in."""
+        now = self.now
+        return {
+            name: min(1.0, max(0.0, (now - ramp.start) / (ramp.end - ramp.start)))
+            for name, ramp in self.player.model.policy.ramps().items()
+            if ramp.end > now
+        }
+
+    def headcount(self) -> dict[str, int]:
+        """People per role in the player's organisation."""
+        return dict(self.player.model.org.headcount)
+
+    def flow(self) -> list[FlowStage]:
+        """Work on the road now, stage by stage, with the people of each pool."""
+        org = self.player.model.org
+        lanes = self.player.model.lanes
+        stages = []
+        dev_name = "Development" if org.silos else "Teams (dev, test, ops)"
+        stages.append(
+            FlowStage(
+                dev_name,
+                sum(p.queued for p in org.dev),
+                sum(p.busy for p in org.dev),
+                sum(p.busy for p in org.dev),
+                sum(p.capacity for p in org.dev),
+            )
+        )
+        if org.silos:
+            stages.append(FlowStage("Testing (QA)", org.qa.queued, org.qa.busy, org.qa.busy,
+                                    org.qa.capacity))  # fmt: skip
+        stages.append(FlowStage("Waiting for release", sum(len(lane.ready) for lane in lanes), 0))
+        stages.append(FlowStage("Release & deploy", 0, sum(lane.releasing for lane in lanes)))
+        if org.silos:
+            stages.append(FlowStage("Operations", org.ops.queued, org.ops.busy, org.ops.busy,
+                                    org.ops.capacity))  # fmt: skip
+        stages.append(FlowStage("In production", 0, self._player_tracker.delivered_total))
+        return stages
+
+    def feed(self, since: int = 0) -> list[FeedEntry]:
+        """Feed entries from index ``since`` on (the board keeps its own position)."""
+        return self._player_tracker.feed[since:]
+
+    def series(self, bucket_days: float = 7.0) -> dict[str, list[float]]:
+        """Weekly series for the board's sparklines, player and ``ghost_``-prefixed."""
+        del bucket_days  # buckets are weekly; the parameter is kept for the board's API
+        return {**self._player_tracker.series(), **self._ghost_tracker.series("ghost_")}
+
+    def maturity(self) -> dict[str, float]:
+        """Each pillar's maturity 0..1: the mean of its practices' levels (and structure)."""
+        values = self.practices()
+        levels: dict[str, list[float]] = {pillar: [] for pillar in PILLARS}
+        for practice in CATALOGUE:
+            levels[practice.pillar].append(maturity_level(practice, values[practice.name]))
+        cross = 1.0 if self.scenario.org.structure == "cross_functional" else 0.0
+        levels["culture and collaboration"].append(cross)
+        return {pillar: sum(v) / len(v) if v else 0.0 for pillar, v in levels.items()}
+
+    @property
+    def total_score(self) -> float:
+        """Sum of the closed rounds' scores."""
+        return sum(r.score for r in self.reports)
+
+    @property
+    def ghost_total_score(self) -> float:
+        """What the untouched organisation scored over the same rounds."""
+        return sum(r.ghost_score for r in self.reports)
+
+    # --- saving ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The saved-game document: everything needed to replay the game exactly."""
+        return {
+            "format": SAVE_FORMAT,
+            "version": SAVE_VERSION,
+            "shipit_version": __version__,
+            "scenario": self.scenario.model_dump(mode="json"),
+            "scenario_hash": self.scenario.content_hash(),
+            "seed": self.seed,
+            "replication": self.replication,
+            "round_days": self.round_days,
+            "rounds": self.rounds,
+            "budget_person_days": self.budget_person_days,
+            "saved_at_hours": self.now,
+            "commands": [{"t": t, "command": command_to_dict(c)} for t, c in self.commands],
+        }
+
+    def save(self, path: Path) -> None:
+        """Write the saved game (atomically: a failure leaves an older save intact)."""
+        from .outputs import atomic_write
+
+        atomic_write(Path(path), [json.dumps(self.to_dict(), indent=2) + "\n"])
+
+    @classmethod
+    def load(cls, path: Path, *, to_end: bool = True) -> Game:
+        """Load a saved game and replay it: the same commands at the same times.
+
+        With ``to_end`` the replay runs on to the time the game was saved.
+        """
+        saved = read_saved_game(Path(path))
+        game = cls(
+            saved.scenario,
+            seed=saved.seed,
+            round_days=saved.round_days,
+            rounds=saved.rounds,
+            budget_person_days=saved.budget_person_days,
+            replication=saved.replication,
+        )
+        for t, command in saved.commands:
+            while game.now < t - 1e-9 and not game.finished:
+                game.advance(t - game.now)
+            try:
+                game.apply(command)
+            except GameError as exc:
+                raise ScenarioError(str(path), "commands", str(exc)) from None
+        if to_end:
+            while game.now < saved.saved_at_hours - 1e-9 and not game.finished:
+                game.advance(saved.saved_at_hours - game.now)
+        return game
+
+
+@dataclass(frozen=True)
+class SavedGame:
+    """A saved game file, validated."""
+
+    scenario: Scenario
+    seed: int
+    replication: int
+    round_days: float
+    rounds: int
+    budget_person_days: float | None
+    saved_at_hours: float
+    commands: list[tuple[float, Command]] = field(default_factory=list)
+
+
+def read_saved_game(path: Path) -> SavedGame:
+    """Read and validate a saved game; every problem is one :class:`ScenarioError`."""
+    source = str(path)
+    if not path.exists():
+        raise ScenarioError(source, "", "no such file")
+    if path.is_dir():
+        raise ScenarioError(source, "", "is a directory, not a saved game (a .json file)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "", "not UTF-8 text; a saved game is JSON") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(source, "", f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
+        raise ScenarioError(source, "format", f'not a saved game (expected "{SAVE_FORMAT}")')
+    if data.get("version") != SAVE_VERSION:
+        raise ScenarioError(source, "version", f"unsupported version; allowed: {SAVE_VERSION}")
+
+    def need(key: str, kind: type | tuple[type, ...], allow_none: bool = False) -> Any:
+        value = data.get(key)
+        if value is None and allow_none:
+            return None
+        if isinstance(value, bool) or not isinstance(value, kind):
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
+            raise ScenarioError(source, key, f"expected {names}, got {value!r}")
+        return value
+
+    scenario_data = need("scenario", dict)
+    scenario = validate_data(scenario_data, source)
+    seed = need("seed", int)
+    replication = need("replication", int)
+    round_days = float(need("round_days", (int, float)))
+    rounds = need("rounds", int)
+    budget = need("budget_person_days", (int, float), allow_none=True)
+    saved_at = float(need("saved_at_hours", (int, float)))
+    if round_days <= 0 or rounds < 1 or seed < 0 or replication < 0 or saved_at < 0:
+        raise ScenarioError(source, "", "round_days, rounds, seed and times must be positive")
+    commands: list[tuple[float, Command]] = []
+    raw = need("commands", list)
+    for index, entry in enumerate(raw):
+        key = f"commands.{index}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("command"), dict):
+            raise ScenarioError(source, key, 'expected {"t": hours, "command": {...}}')
+        t = entry.get("t")
+        if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+            raise ScenarioError(source, f"{key}.t", f"expected hours >= 0, got {t!r}")
+        if commands and t < commands[-1][0]:
+            raise ScenarioError(source, f"{key}.t", "commands must be in time order")
+        commands.append((float(t), command_from_dict(entry["command"], source)))
+    return SavedGame(
+        scenario, seed, replication, round_days, rounds,
+        None if budget is None else float(budget), saved_at, commands,
+    )  # fmt: skip
+
+
+def load_case(ref: str) -> tuple[Scenario, list[tuple[float, Command]]]:
+    """A scenario reference or a saved game: the scenario and the commands to replay.
+
+    Lets ``shipit run`` and ``compare`` take a played game as a research case: the same
+    organisation and the same decisions at the same times, over any number of
+    replications.
+    """
+    from .loading import load_scenario
+
+    if ref.endswith(".json"):
+        saved = read_saved_game(Path(ref))
+        scenario = saved.scenario.with_values({"run.seed": saved.seed})
+        return scenario, saved.commands
+    return load_scenario(ref), []
+
+
+def describe_command(command: Command) -> str:
+    """A command in words, for round summaries and the feed."""
+    if isinstance(command, SetPractice):
+        return f"set {command.practice} to {command.value}"
+    if isinstance(command, ResizePool):
+        return f"resize {command.role} to {command.size}"
+    if isinstance(command, InjectIncident):
+        return f"injected a severity-{command.severity} incident"
+    return str(command)
+
+
+__all__: Sequence[str] = (
+    "FeedEntry",
+    "FlowStage",
+    "Game",
+    "GameError",
+    "RoundReport",
+    "describe_command",
+    "load_case",
+    "read_saved_game",
+    "score",
+)
