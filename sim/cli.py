@@ -570,7 +570,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+Extension = Callable[[Any], None]
+"""Adds subcommands to the ``shipit`` parser: called with argparse's subparsers object.
+
+How the game (``tui``) adds ``play`` and ``serve`` without ``sim`` importing it: the
+console script runs ``tui.launcher.main``, which calls :func:`main` with its extension.
+A subcommand's handler is set with ``set_defaults(handler=...)`` and returns the status.
+"""
+
+
+def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
     """The argument parser; separate from :func:`main` so docs can render its help."""
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -671,6 +680,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="a short benchmark")
     bench.add_argument("--json", metavar="PATH", help="write the results as JSON")
     bench.set_defaults(handler=_cmd_bench)
+    for extend in extensions:
+        extend(sub)
     return parser
 
 
@@ -682,9 +693,9 @@ def _error(message: str) -> None:
     print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()) -> int:
     """Parse ``argv`` (default: the process arguments), run the command, return the status."""
-    parser = build_parser()
+    parser = build_parser(extensions)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors (status 2)

@@ -265,3 +265,14 @@ def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path
             f"{block.path}:{block.line}: `shipit {shlex.join(argv)}` exited {status}\n"
             f"stdout:\n{out.getvalue()}\nstderr:\n{err.getvalue()}"
         )
+
+
+def test_sim_never_imports_tui() -> None:
+    """The dependency runs one way (BRIEF §2): the game imports the model, never back."""
+    pattern = re.compile(r"^\s*(from|import)\s+tui\b", re.M)
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "sim").rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
