@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
-from sim.metrics.stats import mean, median, percentile, ratio, step_integral
+from sim.metrics.stats import in_window, mean, median, percentile, ratio, step_integral
 from sim.metrics.worktime import out_of_hours
 from sim.scenario import CalendarConfig
 from sim.units import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -66,7 +66,7 @@ def compute_metrics(
     values: dict[str, MetricValue] = {}
 
     # -- deployments ------------------------------------------------------------------------
-    deployments = [d for d in fold.deployments if start <= d.t <= end]
+    deployments = in_window(fold.deployments, start, end)
     n_deploy = len(deployments)
     values["deployment_frequency_per_day"] = ratio(n_deploy, days)
     values["deployments"] = n_deploy
@@ -115,10 +115,10 @@ def compute_metrics(
     values["customer_lead_time_hours_p85"] = percentile(customer_lead_times, 85.0)
     values["throughput_per_week"] = ratio(len(customer_lead_times), weeks)
     values["throughput_all_per_week"] = ratio(delivered_all, weeks)
-    values["wip_mean"] = ratio(step_integral(fold.wip_steps, start, end), hours)
+    values["wip_mean"] = ratio(step_integral(fold.wip_steps, start, end, ordered=True), hours)
     values["flow_efficiency"] = mean(efficiencies)
     for stage in sorted(fold.stages):
-        waits = [w.hours for w in fold.queue_waits.get(stage, ()) if start <= w.t <= end]
+        waits = [w.hours for w in in_window(fold.queue_waits.get(stage, []), start, end)]
         values[f"queue_hours_mean_{stage}"] = mean(waits)
     values.update(_people_metrics(people_hours))
 
