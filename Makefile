@@ -1,4 +1,4 @@
-# Ship It — two commands do everything: `make run` and `make test`.
+# Ship It — two commands do everything: `make play` (or `make run`) and `make test`.
 # Both create .venv and install the project on first use (Python >= 3.11 as $(PYTHON)).
 
 PYTHON ?= python3
@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SCENARIO ?= legacy-enterprise
 
-.PHONY: run test bench lint format docs validation clean
+.PHONY: run play serve test bench lint format docs validation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)  ## Run the default scenario and print its DORA scorecard
 	$(BIN)/shipit run $(SCENARIO)
+
+play: $(STAMP)  ## Play the game in this terminal (SCENARIO=elite to choose another)
+	$(BIN)/shipit play $(SCENARIO)
+
+serve: $(STAMP)  ## Publish the game in the browser for a workshop on this network
+	$(BIN)/shipit serve
 
 test: $(STAMP)  ## Lint, check formatting, check generated docs, run the whole suite
 	$(BIN)/ruff check .

@@ -41,6 +41,8 @@ from .units import HOURS_PER_DAY, HOURS_PER_WEEK
 
 SAVE_FORMAT = "shipit-game"
 SAVE_VERSION = 1
+DAILY_SNAPSHOTS = 120
+"""Days of midnight pool snapshots kept: the longest trailing window the board can ask for."""
 IMPACT_PENALTY = 2.0
 """Score points lost per share-weighted hour of user impact."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -164,9 +166,9 @@ class _Tracker:
                 if opened[3]:
                     self.restores[self._bucket(t)].append(t - opened[0])
         elif kind is Kind.ADOPTION and t >= self.start:
-            self._add(t, f"Adopting {data['practice']} = {data['value']}: "
-                         f"{data['effort_hours']:g} person-days, ramps in over "
-                         f"{data['ramp_days']:g} days", None, "adoption")  # fmt: skip
+            what = describe_command(SetPractice(data["practice"], data["value"]))
+            self._add(t, f"Adopting: {what} — {data['effort_hours']:g} person-days, ramps in "
+                         f"over {data['ramp_days']:g} days", None, "adoption")  # fmt: skip
         elif kind is Kind.LEARNING and t >= self.start:
             self._add(t, f"Postmortem action delivered: failure risk x{data['multiplier']:.2f}",
                       None, "learning")  # fmt: skip
@@ -202,8 +204,11 @@ class _Tracker:
     def _add(self, t: float, text: str, severity: int | None, kind: str) -> None:
         self.feed.append(FeedEntry(t, text, severity, kind))
 
-    def series(self, prefix: str = "") -> dict[str, list[float]]:
-        """Per-bucket throughput, median lead time, incidents and median restore time."""
+    def series(self, prefix: str = "") -> dict[str, list[float | None]]:
+        """Per-bucket throughput, median lead time, incidents and median restore time.
+
+        A median of an empty bucket (nothing delivered or restored) is None, not zero.
+        """
         return {
             f"{prefix}throughput": [float(len(b)) for b in self.delivered],
             f"{prefix}lead_time_hours": [_median(b) for b in self.delivered],
@@ -212,9 +217,9 @@ class _Tracker:
         }
 
 
-def _median(values: list[float]) -> float:
+def _median(values: list[float]) -> float | None:
     if not values:
-        return 0.0
+        return None
     ordered = sorted(values)
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
@@ -252,8 +257,14 @@ class Game:
         self.start = scenario.run.warmup_days * HOURS_PER_DAY
         self._player_tracker = _Tracker(self.start)
         self._ghost_tracker = _Tracker(self.start)
+        # No full logs: the trackers and metric folds keep what the board needs, so a
+        # ten-year game stays small (and garbage collection stays quick).
         self.player = Simulation(
-            scenario, replication=replication, seed=self.seed, sinks=[self._player_tracker]
+            scenario,
+            replication=replication,
+            seed=self.seed,
+            keep_log=False,
+            sinks=[self._player_tracker],
         )
         self.ghost = Simulation(
             scenario,
@@ -262,16 +273,20 @@ class Game:
             keep_log=False,
             sinks=[self._ghost_tracker],
         )
-        self.player.run_until(self.start)
-        self.ghost.run_until(self.start)
+        self._daily: dict[int, tuple[PoolSnapshot, PoolSnapshot]] = {}
+        # Warm up day by day, so trailing windows have data from the first day of play.
+        self._remember_day()
+        while self.player.now < self.start - 1e-9:
+            step = min(self.start, (math.floor(self.player.now / HOURS_PER_DAY) + 1) * 24.0)
+            self.player.run_until(step)
+            self.ghost.run_until(step)
+            self._remember_day()
         self.commands: list[tuple[float, Command]] = []
         self.reports: list[RoundReport] = []
         self.round_number = 1
         self.round_start = self.start
         self._spent = 0.0
-        self._daily: dict[int, tuple[PoolSnapshot, PoolSnapshot]] = {}
         self._round_snapshots = (self.player.snapshot(), self.ghost.snapshot())
-        self._remember_day()
 
     # --- time --------------------------------------------------------------------------
     @property
@@ -319,9 +334,11 @@ class Game:
         return None
 
     def _remember_day(self) -> None:
+        """Snapshot the pools at midnight; keep only what trailing windows can reach."""
         day = int(self.now // HOURS_PER_DAY)
         if self.now % HOURS_PER_DAY < 1e-9 and day not in self._daily:
             self._daily[day] = (self.player.snapshot(), self.ghost.snapshot())
+            self._daily.pop(day - DAILY_SNAPSHOTS, None)
 
     def _close_round(self) -> RoundReport:
         since_player, since_ghost = self._round_snapshots
@@ -384,16 +401,14 @@ class Game:
 
     # --- what the board shows ------------------------------------------------------------
     def live_metrics(self, days: float = 28.0) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Player and ghost metrics over the trailing ``days`` (whole days, since the start)."""
+        """Player and ghost metrics over the trailing ``days`` (from a midnight snapshot;
+        the warm-up counts, so a new game already shows a running organisation)."""
         today = int(self.now // HOURS_PER_DAY)
-        first = max(int(self.start // HOURS_PER_DAY), today - int(days))
+        first = max(0, today - int(days))
         while first not in self._daily and first < today:
             first += 1
-        since = self._daily.get(first)
-        if since is None or since[0].t >= self.now:
-            since = (self.player.snapshot(), self.ghost.snapshot())
-            return self.player.metrics(since=since[0]), self.ghost.metrics(since=since[1])
-        return self.player.metrics(since=since[0]), self.ghost.metrics(since=since[1])
+        player, ghost = self._daily.get(first) or (self.player.snapshot(), self.ghost.snapshot())
+        return self.player.metrics(since=player), self.ghost.metrics(since=ghost)
 
     def practices(self) -> dict[str, Any]:
         """The player's current practice values (targets of any ramps in progress)."""
@@ -442,7 +457,7 @@ class Game:
         """Feed entries from index ``since`` on (the board keeps its own position)."""
         return self._player_tracker.feed[since:]
 
-    def series(self, bucket_days: float = 7.0) -> dict[str, list[float]]:
+    def series(self, bucket_days: float = 7.0) -> dict[str, list[float | None]]:
         """Weekly series for the board's sparklines, player and ``ghost_``-prefixed."""
         del bucket_days  # buckets are weekly; the parameter is kept for the board's API
         return {**self._player_tracker.series(), **self._ghost_tracker.series("ghost_")}
@@ -609,7 +624,11 @@ def load_case(ref: str) -> tuple[Scenario, list[tuple[float, Command]]]:
 def describe_command(command: Command) -> str:
     """A command in words, for round summaries and the feed."""
     if isinstance(command, SetPractice):
-        return f"set {command.practice} to {command.value}"
+        name = command.practice.replace("_", " ")
+        value = command.value
+        if isinstance(value, bool):
+            return f"{name} {'on' if value else 'off'}"
+        return f"{name}: {str(value).replace('_', ' ')}"
     if isinstance(command, ResizePool):
         return f"resize {command.role} to {command.size}"
     if isinstance(command, InjectIncident):

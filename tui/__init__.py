@@ -1,0 +1,1 @@
+"""Ship It, the game: a Textual UI over :mod:`sim.game` (``shipit play`` / ``python -m tui``)."""

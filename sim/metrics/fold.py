@@ -154,6 +154,13 @@ class MetricsFold:
         """Completed queue waits by stage name, in time order."""
         self.stages: set[str] = set()
         """Every stage named by a ``queued`` or ``started`` event."""
+        self.wip_levels: list[tuple[float, int]] = []
+        """Demand WIP after each step ``(t, level)``, in time order: windows bisect into it."""
+        self._wip = 0
+        self.deliveries: list[tuple[float, int]] = []
+        """Every ``delivered`` event ``(t, item)`` in time order (an item may repeat)."""
+        self.demand_arrivals: list[float] = []
+        """Arrival times of demand items, in time order."""
         self.wip_steps: list[tuple[float, int]] = []
         """Demand WIP breakpoints ``(t, +1 | -1)``: arrival / return (+1), delivery (-1)."""
         self.weaknesses_live: list[float] = []
@@ -205,6 +212,11 @@ class MetricsFold:
 
     # -- work items --------------------------------------------------------------------
 
+    def _wip_step(self, t: float, delta: int) -> None:
+        self._wip += delta
+        self.wip_steps.append((t, delta))
+        self.wip_levels.append((t, self._wip))
+
     def _item(self, subject: int) -> ItemRecord:
         record = self.items.get(subject)
         if record is None:
@@ -219,7 +231,8 @@ class MetricsFold:
         else:
             record.arrived, record.origin, record.kind = t, origin, data["kind"]
         if origin == DEMAND:
-            self.wip_steps.append((t, 1))
+            self.demand_arrivals.append(t)
+            self._wip_step(t, 1)
 
     def _queued(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
@@ -249,7 +262,8 @@ class MetricsFold:
     def _delivered(self, t: float, subject: int, data: dict[str, Any]) -> None:
         record = self._item(subject)
         if record.delivered is None and record.origin == DEMAND:
-            self.wip_steps.append((t, -1))
+            self._wip_step(t, -1)
+        self.deliveries.append((t, subject))
         record.delivered = t
 
     def _returned(self, t: float, subject: int, data: dict[str, Any]) -> None:
@@ -257,7 +271,7 @@ class MetricsFold:
         if record is not None and record.delivered is not None:
             record.delivered = None
             if record.origin == DEMAND:
-                self.wip_steps.append((t, 1))
+                self._wip_step(t, 1)
 
     # -- deployments -------------------------------------------------------------------
 

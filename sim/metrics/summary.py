@@ -9,11 +9,13 @@ table.  Durations are hours, rates are per calendar day or week of the window.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from operator import itemgetter
 
 from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
-from sim.metrics.stats import in_window, mean, median, percentile, ratio, step_integral
+from sim.metrics.stats import in_window, level_integral, mean, median, percentile, ratio
 from sim.metrics.worktime import out_of_hours
 from sim.scenario import CalendarConfig
 from sim.units import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -27,6 +29,9 @@ SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 
 CAUSES = ("defect", "deploy_error", "config", "background", "security", "injected")
 """Incident causes the model emits; each gets an ``incidents_<cause>`` count."""
+
+
+_first = itemgetter(0)
 
 
 def compute_metrics(
@@ -77,14 +82,14 @@ def compute_metrics(
     customer_lead_times: list[float] = []
     efficiencies: list[float] = []
     delivered_all = 0
-    arrived_demand = 0
-    for item in fold.items.values():
+    arrived_demand = bisect_right(fold.demand_arrivals, end) - bisect_left(
+        fold.demand_arrivals, start
+    )
+    for delivered, subject in in_window(fold.deliveries, start, end, key=_first):
+        item = fold.items[subject]
+        if item.delivered != delivered:
+            continue  # delivered again later, or taken back: its last delivery counts
         demand = item.origin == DEMAND
-        if demand and inside(item.arrived):
-            arrived_demand += 1
-        delivered = item.delivered
-        if delivered is None or not start <= delivered <= end:
-            continue
         delivered_all += 1
         if item.committed is not None:
             lead_times.append(delivered - item.committed)
@@ -115,7 +120,7 @@ def compute_metrics(
     values["customer_lead_time_hours_p85"] = percentile(customer_lead_times, 85.0)
     values["throughput_per_week"] = ratio(len(customer_lead_times), weeks)
     values["throughput_all_per_week"] = ratio(delivered_all, weeks)
-    values["wip_mean"] = ratio(step_integral(fold.wip_steps, start, end, ordered=True), hours)
+    values["wip_mean"] = ratio(level_integral(fold.wip_levels, start, end), hours)
     values["flow_efficiency"] = mean(efficiencies)
     for stage in sorted(fold.stages):
         waits = [w.hours for w in in_window(fold.queue_waits.get(stage, []), start, end)]

@@ -1,0 +1,288 @@
+"""The game UI driven by Textual's Pilot: start, practices, rounds, save/replay, resize, years.
+
+Every test builds a new app (an App instance cannot be run twice), starts paused with a
+fixed seed, and drives the game by keys or by calling the game directly, never by waiting
+for real time to pass, so the numbers are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Input
+
+from sim.game import Game
+from sim.loading import load_scenario
+from sim.model.commands import SetPractice
+from tui.app import ShipItApp
+from tui.launcher import add_play_arguments, build_app, play_main
+from tui.screens.board import BoardScreen
+from tui.screens.chooser import ChooserScreen
+from tui.screens.help import HelpScreen
+from tui.screens.practices import PracticePanel
+from tui.screens.save import SaveScreen
+from tui.screens.summary import SummaryScreen
+from tui.widgets.feed import IncidentFeed
+
+pytestmark = pytest.mark.timeout(120)
+
+SEED = 7
+
+
+def make_app(**options: object) -> ShipItApp:
+    options.setdefault("seed", SEED)
+    return ShipItApp(**options)  # type: ignore[arg-type]
+
+
+def board_of(app: ShipItApp) -> BoardScreen:
+    board = app.board
+    assert board is not None
+    return board
+
+
+async def test_starts_paused_on_the_default_scenario() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        board = board_of(app)
+        assert board.game.scenario.scenario.name == "legacy-enterprise"
+        assert board.game.seed == SEED
+        assert not board.running
+        start = board.game.now
+        await pilot.press("space")
+        assert board.running
+        board.tick()  # drive one tick by hand rather than waiting for the timer
+        await pilot.press("space")
+        assert not board.running
+        assert board.game.now > start
+        assert app.timing_stats("tick")["n"] >= 1
+
+
+async def test_toggling_a_practice_costs_budget_and_ramps_in() -> None:
+    app = make_app(budget=100.0)
+    async with app.run_test(size=(100, 32)) as pilot:
+        board = board_of(app)
+        game = board.game
+        assert game.practices()["continuous_integration"] is False
+        await pilot.press("p")
+        panel = app.screen
+        assert isinstance(panel, PracticePanel)
+        table = panel.query_one(DataTable)
+        table.move_cursor(row=panel.rows().index("practice:continuous_integration"))
+        await pilot.press("right")
+        assert game.practices()["continuous_integration"] is True
+        assert game.budget_left == pytest.approx(80.0)
+        assert "continuous_integration" in game.ramps()
+        # one step back: returning to the baseline is free
+        await pilot.press("left")
+        assert game.practices()["continuous_integration"] is False
+        assert game.budget_left == pytest.approx(80.0)
+        # an investment over budget is refused with a message, and nothing changes
+        table.move_cursor(row=panel.rows().index("practice:test_automation"))
+        await pilot.press("right", "right")  # partial (40 pd), then full (40 pd): 0 left
+        assert game.practices()["test_automation"] == "full"
+        assert game.budget_left == pytest.approx(0.0)
+        table.move_cursor(row=panel.rows().index("practice:deployment"))
+        await pilot.press("right")
+        assert game.practices()["deployment"] == "manual"
+        await pilot.press("escape")
+        assert app.screen is board
+
+
+async def test_resizing_a_pool_from_the_panel() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        game = board_of(app).game
+        before = game.headcount()["ops"]
+        await pilot.press("p")
+        panel = app.screen
+        assert isinstance(panel, PracticePanel)
+        panel.query_one(DataTable).move_cursor(row=panel.rows().index("pool:ops"))
+        await pilot.press("plus")
+        assert game.headcount()["ops"] == before + 1
+        await pilot.press("minus", "minus")
+        assert game.headcount()["ops"] == before - 1
+
+
+async def test_a_full_round_ends_with_the_summary() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        board = board_of(app)
+        board.game.apply(SetPractice("monitoring", "threshold"))
+        await pilot.press("f")  # fast-forward to the round's end in a thread worker
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(board.game.reports) == 1
+        assert isinstance(app.screen, SummaryScreen)
+        report = board.game.reports[0]
+        assert report.commands and report.commands[0][1] == SetPractice("monitoring", "threshold")
+        await pilot.press("enter")
+        assert app.screen is board
+        assert board.game.round_number == 2
+        assert not board.running
+
+
+async def test_week_fast_forward_and_cancel() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        board = board_of(app)
+        start = board.game.now
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert board.game.now == pytest.approx(start + 168.0)
+        assert not board.fast
+        await pilot.press("f", "space")  # start to the round's end, then stop it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not board.fast
+        assert board.game.now <= board.game.round_end
+
+
+async def test_save_then_replay_gives_identical_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "game.json"
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        board = board_of(app)
+        game = board.game
+        game.advance(24 * 10)
+        board.apply_command(SetPractice("deployment", "automated"))
+        game.advance(24 * 20)
+        board.apply_command(SetPractice("monitoring", "observability"))
+        game.advance(24 * 9.5)
+        await pilot.press("s")
+        assert isinstance(app.screen, SaveScreen)
+        field = app.screen.query_one(Input)
+        assert field.value == f"shipit-game-legacy-enterprise-{SEED}.json"
+        field.value = str(path)
+        await pilot.press("enter")
+        assert app.screen is board
+        assert path.is_file()
+        saved_now = game.now
+        saved_metrics = game.live_metrics()
+        saved_practices = game.practices()
+
+    parser = argparse.ArgumentParser()
+    add_play_arguments(parser)
+    replay = build_app(parser.parse_args(["--replay", str(path)]))
+    async with replay.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        game = board_of(replay).game
+        assert game.now == pytest.approx(saved_now)
+        assert game.practices() == saved_practices
+        assert game.live_metrics() == saved_metrics
+
+
+async def test_survives_terminal_resize() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = board_of(app)
+        board.game.advance(24 * 30)
+        board.refresh_all()
+        assert board.has_class("-wide")
+        assert board.query_one("#ghost").display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert board.has_class("-narrow")
+        assert not board.query_one("#ghost").display
+        await pilot.press("v")  # narrow: cycle the lower panel to the ghost table
+        assert board.query_one("#ghost").display
+        assert not board.query_one("#feed").display
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        board.refresh_all()
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert board.has_class("-wide")
+
+
+async def test_ten_simulated_years_survive_and_ticks_stay_fast() -> None:
+    scenario = load_scenario("legacy-enterprise")
+    game = Game(scenario, seed=SEED, rounds=42, round_days=91.0)
+    app = make_app(game=game)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = board_of(app)
+        end = game.now + 3650 * 24
+        while game.now < end - 1e-6 and not game.finished:
+            game.advance(24 * 91)
+        assert game.now >= end - 1e-6
+        board.refresh_all()
+        await pilot.pause()
+        board.set_running(True)
+        for _ in range(20):
+            board.tick()
+        board.set_running(False)
+        await pilot.pause()
+        ticks = app.tick_times[-20:]
+        assert len(ticks) == 20
+        assert statistics.median(ticks) < 0.05  # generous for slow CI; measured ≈ 1 ms
+        assert len(board.query_one(IncidentFeed).lines) <= 400
+
+
+async def test_help_lists_every_board_key() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.content())
+        text = " ".join(console.export_text().split())
+        for description in BoardScreen.HELP.values():
+            assert " ".join(description.split()) in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_inject_incident_reaches_the_feed() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        board = board_of(app)
+        await pilot.press("i")
+        board.game.advance(1.0)
+        board.refresh_all()
+        assert any("facilitator" in e.text for e in board.game.feed())
+
+
+async def test_command_palette_sets_a_practice() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        game = board_of(app).game
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"set monitoring to observability")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert game.practices()["monitoring"] == "observability"
+
+
+async def test_chooser_starts_the_picked_scenario() -> None:
+    app = make_app(choose=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ChooserScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert board_of(app).game.scenario.scenario.name == "water-scrum-fall"
+        await pilot.press("n")
+        assert isinstance(app.screen, ChooserScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+def test_play_reports_bad_input_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert play_main(["no-such-scenario"]) == 2
+    assert play_main(["--replay", "missing.json"]) == 2
+    assert play_main(["--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-scenario" in err and "missing.json" in err
+    assert "Traceback" not in err

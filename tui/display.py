@@ -1,0 +1,255 @@
+"""How the game shows numbers: which metrics, their labels, units, tiers and directions.
+
+Formatting reuses :mod:`sim.report` so the game, the CLI scorecard and the debrief pack
+print a value the same way; this module only adds what the board needs on top: short
+labels, which direction is better, and the coloured difference to the ghost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from sim.metrics.tiers import tier_of
+from sim.model.commands import InjectIncident, ResizePool, SetPractice
+from sim.practices import BY_NAME
+from sim.report import (
+    MISSING,
+    TIER_STYLES,
+    format_hours,
+    format_number,
+    format_per_day,
+    format_share,
+)
+
+Formatter = Callable[[float | None], str]
+
+
+def _per_week(value: float | None) -> str:
+    return format_number(value, None, "/ week")
+
+
+def _count(value: float | None) -> str:
+    if value is None:
+        return MISSING
+    return format_number(value, None, "", 0 if float(value).is_integer() else 1)
+
+
+def _availability(value: float | None) -> str:
+    return format_share(value, None, decimals=2)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    """One metric as the board shows it."""
+
+    key: str
+    label: str
+    short: str
+    fmt: Formatter
+    higher_is_better: bool
+    kind: str  # "rate", "hours", "share", "count"
+    tier_key: str | None = None
+
+
+FOUR_KEYS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        "deployment_frequency_per_day", "Deployment frequency", "Deploys", format_per_day,
+        True, "rate", "deployment_frequency",
+    ),
+    MetricSpec(
+        "lead_time_hours_median", "Lead time for changes", "Lead time", format_hours,
+        False, "hours", "lead_time",
+    ),
+    MetricSpec(
+        "change_failure_rate", "Change failure rate", "Fail rate", format_share,
+        False, "share", "change_failure_rate",
+    ),
+    MetricSpec(
+        "time_to_restore_hours_median", "Time to restore", "Restore", format_hours,
+        False, "hours", "time_to_restore",
+    ),
+)  # fmt: skip
+"""The DORA four keys, in DORA's order."""
+
+OUTCOMES: tuple[MetricSpec, ...] = (
+    MetricSpec("throughput_per_week", "Throughput", "Throughput", _per_week, True, "rate"),
+    MetricSpec("incidents", "Incidents", "Incidents", _count, False, "count"),
+    MetricSpec("unplanned_work_share", "Unplanned work", "Unplanned", format_share, False, "share"),
+    MetricSpec("availability", "Availability", "Availability", _availability, True, "share"),
+)
+"""What the four keys buy or cost."""
+
+BETTER = "bold green"
+WORSE = "bold red"
+SAME = "dim"
+
+
+def clean(value: Any) -> float | None:
+    """A metric value as a float, or None when missing or not a number."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def tiers(metrics: Mapping[str, Any], edition: str = "2023") -> dict[str, str | None]:
+    """DORA tiers of a metrics dict (see :func:`sim.metrics.tiers.tier_of`)."""
+    return tier_of({k: clean(v) for k, v in metrics.items()}, edition)
+
+
+def tier_style(tier: str | None) -> str:
+    """Rich style of a tier name (the CLI scorecard's colours)."""
+    return TIER_STYLES.get(tier or "", "dim")
+
+
+def tier_label(tier: str | None) -> Text:
+    """A tier name in capitals and its colour, or a dash."""
+    if tier is None:
+        return Text(MISSING, style="dim")
+    return Text(tier.upper(), style=tier_style(tier))
+
+
+def difference(spec: MetricSpec, you: Any, ghost: Any) -> Text:
+    """Your value against the ghost's: an arrow, the size of the gap, green if better."""
+    a, b = clean(you), clean(ghost)
+    if a is None or b is None:
+        return Text(MISSING, style=SAME)
+    delta = a - b
+    if abs(delta) <= 1e-9 * max(1.0, abs(a), abs(b)):
+        return Text("= same", style=SAME)
+    better = (delta > 0) == spec.higher_is_better
+    arrow = "▲" if delta > 0 else "▼"
+    if spec.kind == "share":
+        size = f"{abs(delta) * 100:.1f} pp"
+    elif spec.kind == "rate" and a == 0:
+        size = "to 0"
+    elif spec.kind == "rate" and b > 0:
+        size = f"×{a / b:.2g}"
+    elif spec.kind == "rate":
+        size = "from 0"
+    elif spec.kind == "hours":
+        size = format_hours(abs(delta))
+    else:
+        size = spec.fmt(abs(delta))
+    return Text(f"{arrow} {size}", style=BETTER if better else WORSE)
+
+
+def hours_label(t: float) -> str:
+    """A simulated time as ``d12 14:00`` (day counted from 1)."""
+    day = int(t // 24) + 1
+    hour = int(t % 24)
+    minute = round((t * 60) % 60) % 60
+    return f"d{day:<3} {hour:02d}:{minute:02d}"
+
+
+def value_text(value: Any) -> str:
+    """A practice value as a player reads it: on/off for booleans, words for choices."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value).replace("_", " ")
+
+
+def practice_label(name: str) -> str:
+    """A practice name as words: ``continuous_integration`` → ``Continuous integration``."""
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+PILLARS: tuple[str, ...] = (
+    "culture and collaboration",
+    "automation",
+    "observability",
+    "shift left",
+    "infrastructure as code",
+    "security",
+    "incident response",
+)
+"""The pillars of the journey from code to customer, in the order the board lists them."""
+
+_FALLBACK_PILLAR: dict[str, str] = {
+    "continuous_integration": "automation",
+    "test_automation": "shift left",
+    "deployment": "automation",
+    "release": "automation",
+    "change_approval": "culture and collaboration",
+    "canary": "incident response",
+    "blue_green": "incident response",
+    "feature_flags": "incident response",
+    "monitoring": "observability",
+    "infrastructure_as_code": "infrastructure as code",
+    "security_scanning": "security",
+    "postmortems": "culture and collaboration",
+}
+
+
+def pillar_of(practice: Any) -> str:
+    """The pillar a catalogue practice belongs to (its ``pillar`` field when it has one)."""
+    pillar = getattr(practice, "pillar", None)
+    if isinstance(pillar, str) and pillar:
+        return pillar
+    return _FALLBACK_PILLAR.get(practice.name, "other")
+
+
+SHORT_PILLARS: dict[str, str] = {
+    "culture and collaboration": "Culture",
+    "infrastructure as code": "Infra as code",
+    "incident response": "Incident resp.",
+}
+
+
+def pillar_short(pillar: str) -> str:
+    """A pillar's name for a narrow column."""
+    return SHORT_PILLARS.get(pillar, pillar_title(pillar))
+
+
+def pillar_title(pillar: str) -> str:
+    """A pillar as a heading: ``shift left`` → ``Shift left``."""
+    text = pillar.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def grouped_practices(catalogue: Any, order: Any = ()) -> list[tuple[str, list[Any]]]:
+    """Catalogue practices grouped by pillar: the given order first, then the rest."""
+    groups: dict[str, list[Any]] = {}
+    for practice in catalogue:
+        groups.setdefault(pillar_of(practice), []).append(practice)
+    names = [p for p in (*order, *PILLARS) if p in groups]
+    names += [p for p in groups if p not in names]
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return [(name, groups[name]) for name in seen]
+
+
+def bar(share: float, width: int) -> str:
+    """A horizontal bar of ``width`` cells filled to ``share`` (0..1), in eighths."""
+    share = min(1.0, max(0.0, share))
+    eighths = round(share * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+    return text.ljust(width, "·")
+
+
+def describe(command: Any, cost: float = 0.0) -> str:
+    """A command as a line of the feed."""
+    if isinstance(command, SetPractice):
+        practice = BY_NAME.get(command.practice)
+        text = f"You set {practice_label(command.practice).lower()} to {value_text(command.value)}"
+        if cost > 0:
+            text += f" ({cost:g} person-days"
+            text += f", ramps in over {practice.ramp_days:g} days)" if practice else ")"
+        return text
+    if isinstance(command, ResizePool):
+        return f"You set {command.role} to {command.size} people"
+    if isinstance(command, InjectIncident):
+        return f"Facilitator injected a severity-{command.severity} incident"
+    return str(command)

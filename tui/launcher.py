@@ -1,0 +1,197 @@
+"""``shipit play`` and ``shipit serve``: the game's subcommands for the ``shipit`` CLI.
+
+``sim`` never imports ``tui``; instead the console script calls :func:`main`, which runs
+:func:`sim.cli.main` with :func:`add_commands` as a parser extension.
+``python -m tui`` is :func:`play_main`.  Input errors are one line on stderr and exit
+status 2, as everywhere in ``shipit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+PROG = "shipit"
+EXIT_USAGE = 2
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def add_play_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``shipit play`` (and ``python -m tui``)."""
+    parser.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", default=None,
+        help="built-in name or path to a .toml (default: legacy-enterprise)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--scenario", dest="scenario_option", metavar="SCENARIO", help=argparse.SUPPRESS
+    )
+    parser.add_argument("--seed", metavar="N", type=_seed, help="master random seed")
+    parser.add_argument("--replay", metavar="FILE", help="replay a saved game")
+    parser.add_argument(
+        "--rounds", metavar="R", type=_positive(int), default=4, help="rounds (default 4)"
+    )
+    parser.add_argument(
+        "--round-days", metavar="D", type=_positive(float), default=91.0,
+        help="simulated days per round (default 91, a quarter)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--budget", metavar="PD", type=_positive(float), default=None,
+        help="person-days each round may invest in practices and people (default: no limit)",
+    )  # fmt: skip
+    parser.add_argument("--choose", action="store_true", help="start on the scenario chooser")
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register ``play`` and ``serve`` on the ``shipit`` subparsers."""
+    play = subparsers.add_parser(
+        "play",
+        help="play the game in this terminal",
+        description="Play Ship It: change practices, watch the DORA four keys respond, "
+        "beat the ghost of the untouched organisation.",
+    )
+    add_play_arguments(play)
+    play.set_defaults(handler=cmd_play)
+
+    serve = subparsers.add_parser(
+        "serve",
+        help="publish the game in a browser for players on a local network",
+        description="Serve the game with textual-serve: each browser tab plays its own game.",
+    )
+    serve.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", default=None,
+        help="scenario every player starts on (default: legacy-enterprise)",
+    )  # fmt: skip
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--public-url", metavar="URL", help="URL players open (default: http://<LAN-IP>:PORT)"
+    )
+    serve.add_argument("--seed", metavar="N", type=_seed, help="master random seed")
+    serve.add_argument("--rounds", metavar="R", type=_positive(int), help="rounds")
+    serve.add_argument("--budget", metavar="PD", type=_positive(float), help="budget per round")
+    serve.set_defaults(handler=cmd_serve)
+
+
+def build_app(args: argparse.Namespace) -> Any:
+    """The app for parsed ``play`` arguments; input errors raise ScenarioError."""
+    from sim.errors import ScenarioError
+    from sim.game import Game
+    from sim.loading import load_scenario
+
+    from .app import DEFAULT_SCENARIO, ShipItApp
+
+    ref = args.scenario or args.scenario_option
+    options = {
+        "seed": args.seed,
+        "rounds": args.rounds,
+        "round_days": args.round_days,
+        "budget": args.budget,
+    }
+    if args.replay:
+        path = Path(args.replay)
+        if not path.is_file():
+            raise ScenarioError(args.replay, "", "no such file (a game saved with s)")
+        game = Game.load(path)
+        return ShipItApp(game.scenario, game=game, **options)
+    scenario = load_scenario(ref or DEFAULT_SCENARIO)
+    game = None if args.choose else Game(
+        scenario,
+        seed=args.seed,
+        round_days=args.round_days,
+        rounds=args.rounds,
+        budget_person_days=args.budget,
+    )  # fmt: skip
+    return ShipItApp(scenario, game=game, choose=args.choose, **options)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    app = build_app(args)
+    app.run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    forwarded: list[str] = []
+    if args.scenario:
+        forwarded.append(args.scenario)
+    if args.seed is not None:
+        forwarded += ["--seed", str(args.seed)]
+    if args.rounds is not None:
+        forwarded += ["--rounds", str(args.rounds)]
+    if args.budget is not None:
+        forwarded += ["--budget", str(args.budget)]
+    if args.scenario:  # check it now rather than in every player's session
+        from sim.loading import load_scenario
+
+        load_scenario(args.scenario)
+    try:
+        serve(args.host, args.port, args.public_url, forwarded)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _run(handler: Any, args: argparse.Namespace) -> int:
+    """Run ``handler`` with the CLI's error contract (for ``python -m tui``)."""
+    from sim.errors import ScenarioError
+    from sim.outputs import OutputError
+
+    try:
+        return int(handler(args))
+    except ScenarioError as exc:
+        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_USAGE
+    except OutputError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+
+
+def play_main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tui``: the ``play`` command on its own."""
+    parser = argparse.ArgumentParser(prog="python -m tui", description="Play Ship It.")
+    add_play_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    return _run(cmd_play, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``shipit`` console script: the simulation's commands plus ``play`` and ``serve``."""
+    from sim import cli
+
+    return cli.main(argv, extensions=[add_commands])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

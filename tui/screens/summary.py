@@ -1,0 +1,193 @@
+"""The round summary: what you changed, you against the ghost, the score; at the end, the
+final scorecard of every round."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from sim.game import IMPACT_PENALTY
+
+from ..display import FOUR_KEYS, OUTCOMES, clean, describe, difference, hours_label, tier_label
+
+
+def _score_style(mine: float, theirs: float) -> str:
+    return "bold green" if mine > theirs else "bold red" if mine < theirs else "bold"
+
+
+def metrics_table(report: Any) -> Table:
+    """The round's metrics for you and the ghost, with tiers and the gap."""
+    table = Table(expand=False, box=None, padding=(0, 1), header_style="bold")
+    table.add_column("", no_wrap=True)
+    table.add_column("you", justify="right")
+    table.add_column("", justify="left")
+    table.add_column("ghost", justify="right")
+    table.add_column("", justify="left")
+    table.add_column("gap")
+    player_tiers = report.player_tiers or {}
+    ghost_tiers = report.ghost_tiers or {}
+    for spec in FOUR_KEYS:
+        you, ghost = report.player.get(spec.key), report.ghost.get(spec.key)
+        table.add_row(
+            Text(spec.label, style="bold"),
+            spec.fmt(clean(you)),
+            tier_label(player_tiers.get(spec.tier_key or "")),
+            Text(spec.fmt(clean(ghost)), style="dim"),
+            tier_label(ghost_tiers.get(spec.tier_key or "")),
+            difference(spec, you, ghost),
+        )
+    table.add_row(
+        Text("Overall DORA tier", style="bold"),
+        "",
+        tier_label(player_tiers.get("overall")),
+        "",
+        tier_label(ghost_tiers.get("overall")),
+        "",
+    )
+    table.add_row("", "", "", "", "", "")
+    for spec in OUTCOMES:
+        you, ghost = report.player.get(spec.key), report.ghost.get(spec.key)
+        table.add_row(
+            Text(spec.label, style="bold"),
+            spec.fmt(clean(you)),
+            "",
+            Text(spec.fmt(clean(ghost)), style="dim"),
+            "",
+            difference(spec, you, ghost),
+        )
+    return table
+
+
+def changes_text(report: Any, origin: float = 0.0) -> Text:
+    """The commands given during the round, one a line (days counted from ``origin``)."""
+    if not report.commands:
+        return Text("You changed nothing this round: you and the ghost ran the same.", "dim")
+    out = Text()
+    for i, (t, command) in enumerate(report.commands):
+        if i:
+            out.append("\n")
+        out.append(f"{hours_label(t - origin)} ", style="dim")
+        out.append(describe(command))
+    out.append(f"\nInvested {report.spent_person_days:,.0f} person-days.", style="dim")
+    return out
+
+
+def rounds_table(game: Any) -> Table:
+    """Every round's score for you and the ghost, with the overall tier."""
+    table = Table(box=None, padding=(0, 1), header_style="bold")
+    for name, justify in (("round", "left"), ("you", "right"), ("tier", "left"),
+                          ("ghost", "right"), ("tier", "left")):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in game.reports:
+        table.add_row(
+            f"Round {r.number}",
+            Text(f"{r.score:,.0f}", style=_score_style(r.score, r.ghost_score)),
+            tier_label((r.player_tiers or {}).get("overall")),
+            Text(f"{r.ghost_score:,.0f}", style="dim"),
+            tier_label((r.ghost_tiers or {}).get("overall")),
+        )
+    mine, theirs = game.total_score, game.ghost_total_score
+    table.add_row(
+        Text("Total", style="bold"),
+        Text(f"{mine:,.0f}", style=_score_style(mine, theirs)),
+        "",
+        Text(f"{theirs:,.0f}", style="dim"),
+        "",
+    )
+    return table
+
+
+class SummaryScreen(ModalScreen[None]):
+    """The summary of one round, or the final scorecard once the game is over."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,space", "close", "Continue", priority=True),
+        Binding("n", "new_game", "New game"),
+        Binding("s", "save", "Save"),
+    ]
+
+    HELP: ClassVar[dict[str, str]] = {
+        "close": "Close the summary and carry on",
+        "new_game": "New game: choose a scenario",
+    }
+
+    def __init__(self, game: Any, report: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.game = game
+        self.report = report
+
+    @property
+    def final(self) -> bool:
+        return bool(self.game.finished) and self.report is self.game.reports[-1]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary"):
+            yield Static(self.content(), id="summary-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        box = self.query_one("#summary")
+        rounds = getattr(self.game, "rounds", len(self.game.reports))
+        if self.final:
+            box.border_title = "Final scorecard"
+        else:
+            box.border_title = f"Round {self.report.number} of {rounds}"
+        box.border_subtitle = "enter to continue"
+
+    def content(self) -> Group:
+        r = self.report
+        game = self.game
+        parts: list[Any] = []
+        if self.final:
+            mine, theirs = game.total_score, game.ghost_total_score
+            verdict = (
+                "You beat the untouched organisation." if mine > theirs
+                else "The untouched organisation did as well as you." if mine == theirs
+                else "The untouched organisation beat you: changes take time to pay off."
+            )  # fmt: skip
+            final = Text()
+            final.append("Final score: ", style="bold")
+            final.append(f"{mine:,.0f}", style=_score_style(mine, theirs))
+            final.append(f"   ghost {theirs:,.0f}", style="dim")
+            parts += [final, Text(verdict, style=_score_style(mine, theirs)), Text("")]
+            parts += [Text("Every round", style="bold underline"), rounds_table(game), Text("")]
+        headline = Text()
+        headline.append(f"Round {r.number} score: ", style="bold")
+        headline.append(f"{r.score:,.0f}", style=_score_style(r.score, r.ghost_score))
+        headline.append(f"   ghost {r.ghost_score:,.0f}", style="dim")
+        if not self.final:
+            headline.append(f"   ·   total {game.total_score:,.0f}", style="bold")
+            headline.append(f" vs ghost {game.ghost_total_score:,.0f}", style="dim")
+        parts += [headline, Text("")]
+        parts += [Text("What you changed", style="bold underline")]
+        parts += [changes_text(r, getattr(game, "start", 0.0)), Text("")]
+        parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]
+        if self.final:
+            parts += [Text(""), Text("n: new game   s: save   ctrl+q: quit", style="dim")]
+        else:
+            parts += [Text(""), Text("Score: 100 points per tier step on each key, +1 per "
+                                     f"change delivered, −{IMPACT_PENALTY:g} per hour of full "
+                                     "user impact.", style="dim")]  # fmt: skip
+        return Group(*parts)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        board = getattr(self.app, "board", None)
+        if board is not None:
+            board.action_save()
+
+    def action_new_game(self) -> None:
+        self.dismiss(None)
+        starter = getattr(self.app, "action_new_game", None)
+        if starter is not None:
+            self.app.call_later(starter)

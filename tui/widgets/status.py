@@ -1,0 +1,82 @@
+"""The status bar: run state, speed, simulated date, round, budget and score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..display import bar
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Everything the status bar shows, so it redraws only when something changed."""
+
+    state: str  # "paused", "running", "fast", "over"
+    speed: str
+    date: str
+    round_number: int
+    rounds: int
+    round_share: float
+    budget_left: float | None
+    score: float
+    ghost_score: float
+    title: str
+    progress: float | None = None
+
+
+STATE_STYLES = {
+    "paused": ("⏸ PAUSED", "bold black on yellow"),
+    "running": ("▶ RUNNING", "bold black on green"),
+    "fast": ("⏩ FAST-FORWARD", "bold white on magenta"),
+    "over": ("■ GAME OVER", "bold white on red"),
+}
+
+
+class StatusBar(Static):
+    """One line at the top of the board."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self._status: Status | None = None
+
+    def show(self, status: Status) -> None:
+        if status == self._status:
+            return
+        self._status = status
+        self.update(self._content())
+
+    def on_resize(self) -> None:
+        if self._status is not None:
+            self.update(self._content())
+
+    def _content(self) -> Text:
+        s = self._status
+        if s is None:
+            return Text("")
+        width = self.content_size.width or 80
+        label, style = STATE_STYLES[s.state]
+        if s.state == "fast" and s.progress is not None:
+            label = f"{label} {s.progress * 100:3.0f}%"
+        elif s.state == "running":
+            label = f"{label} {s.speed}"
+        elif s.state == "paused" and width >= 100:
+            label = f"{label} · space runs"
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(f" {label} ", style=style)
+        out.append(f" {s.date} ", style="bold")
+        out.append(bar(s.round_share, 8 if width < 100 else 12), style="cyan")
+        if s.budget_left is not None:
+            low = s.budget_left < 10
+            out.append(f"  Budget {s.budget_left:,.0f} pd", style="bold red" if low else "bold")
+        diff = s.score - s.ghost_score
+        score_style = "bold green" if diff > 0 else "bold red" if diff < 0 else "bold"
+        out.append("  Score ", style="bold")
+        out.append(f"{s.score:,.0f}", style=score_style)
+        out.append(f" vs ghost {s.ghost_score:,.0f}", style="dim")
+        if out.cell_len + len(s.title) + 4 <= width:
+            out.append("  " + s.title, style="dim italic")
+        return out
