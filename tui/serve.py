@@ -14,15 +14,20 @@ from collections.abc import Sequence
 
 
 def lan_address() -> str:
-    """This machine's address on the local network (no packet is sent), or 127.0.0.1."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    """This machine's address on the local network, from its own host name, or 127.0.0.1.
+
+    Nothing is sent anywhere: the host name is resolved locally.  When it only resolves
+    to loopback, pass ``--public-url`` with the address players can reach.
+    """
     try:
-        probe.connect(("10.255.255.255", 1))
-        return str(probe.getsockname()[0])
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
         return "127.0.0.1"
-    finally:
-        probe.close()
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        if not address.startswith("127."):
+            return address
+    return "127.0.0.1"
 
 
 def play_command(args: Sequence[str] = ()) -> str:
