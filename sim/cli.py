@@ -44,6 +44,7 @@ from rich.progress import (
 from rich.text import Text
 
 from sim import __version__
+from sim.analysis.cli import add_analyze_parser
 from sim.errors import ScenarioError
 from sim.events import event_to_json
 from sim.game import load_case
@@ -69,6 +70,7 @@ from sim.runner import (
     run_replications,
 )
 from sim.scenario import Scenario
+from sim.sweep.cli import add_sweep_parser
 
 Moves = list[tuple[float, Command]]
 """A played game's timestamped commands."""
@@ -680,6 +682,8 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     bench.add_argument("--quick", action="store_true", help="a short benchmark")
     bench.add_argument("--json", metavar="PATH", help="write the results as JSON")
     bench.set_defaults(handler=_cmd_bench)
+    add_sweep_parser(sub)
+    add_analyze_parser(sub)
     for extend in extensions:
         extend(sub)
     return parser

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from scipy import stats
-
 from . import __version__
 from .events import Event, log_hash
 from .metrics.tiers import tier_of
@@ -145,6 +143,8 @@ def mean_ci95(values: Sequence[float | None]) -> tuple[float | None, list[float]
     if n < 2:
         return mean, None
     var = sum((x - mean) ** 2 for x in xs) / (n - 1)
+    from scipy import stats  # imported here: scipy.stats takes ~0.4 s, every CLI call would pay
+
     half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(var / n)
     return mean, [mean - half, mean + half]
 

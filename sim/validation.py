@@ -387,7 +387,8 @@ def source_hash(root: Path = ROOT) -> str:
         path = root / entry
         files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.toml")))
+            # Top level only: scenarios/sweeps/*.toml are sweep files, not built-ins.
+            files.extend(sorted(path.glob("*.toml")))
     for path in sorted(set(files)):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())

@@ -1,0 +1,29 @@
+"""Parameter sweeps: design points × replications, streamed to a Parquet directory.
+
+``load_sweep(path)`` reads and validates a sweep file (:mod:`sim.sweep.spec`),
+``run_sweep(spec, out_dir)`` runs it on a local process pool or on Dask
+(:mod:`sim.sweep.runner`) and writes the result directory (:mod:`sim.sweep.store`);
+``shipit sweep SPEC --out DIR`` is the command (:mod:`sim.sweep.cli`).
+"""
+
+from .design import Design, Factor, build_design
+from .execute import run_point
+from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep, sweep_document
+from .spec import ALL_METRICS, DEFAULT_METRICS, SweepSpec, load_sweep, run_seed
+
+__all__ = [
+    "ALL_METRICS",
+    "DEFAULT_METRICS",
+    "Design",
+    "Factor",
+    "SweepInterrupted",
+    "SweepSpec",
+    "SweepSummary",
+    "build_design",
+    "check_out_dir",
+    "load_sweep",
+    "run_point",
+    "run_seed",
+    "run_sweep",
+    "sweep_document",
+]
