@@ -30,21 +30,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.measure import Measurement
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from sim import __version__
 from sim.analysis.cli import add_analyze_parser
+from sim.argtypes import positive_int
 from sim.errors import ScenarioError
 from sim.events import event_to_json
 from sim.game import load_case
@@ -58,6 +47,7 @@ from sim.loading import (
 from sim.model import Command
 from sim.outputs import OutputError, atomic_write, check_output_path
 from sim.practices import CATALOGUE
+from sim.progress import runs_progress
 from sim.report import comparison_table, practices_table, scenarios_table, scorecard
 from sim.runner import (
     ComparisonResult,
@@ -240,33 +230,10 @@ def _with_run_overrides(
         raise
 
 
-class RateColumn(ProgressColumn):
-    """Replications finished per second, so a user can judge a bigger run's cost."""
-
-    def render(self, task: Task) -> Text:
-        """The current rate, or a placeholder until there is one."""
-        speed = task.finished_speed or task.speed
-        if speed is None:
-            return Text("? runs/s", style="progress.data.speed")
-        return Text(f"{speed:.1f} runs/s", style="progress.data.speed")
-
-
 @contextlib.contextmanager
 def _progress(total: int, description: str, quiet: bool) -> Iterator[Callable[[Any], None]]:
     """A progress bar on stderr (a TTY only) over ``total`` runs; yields the per-run callback."""
-    console = Console(file=sys.stderr)
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=quiet or not console.is_terminal,
-    )
+    progress = runs_progress(quiet)
     with progress:
         task = progress.add_task(description, total=total)
 
@@ -561,17 +528,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parser
 
 
-def _positive_int(text: str) -> int:
-    """An argparse type for counts that must be at least 1 (replications, workers)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
-
-
 Extension = Callable[[Any], None]
 """Adds subcommands to the ``shipit`` parser: called with argparse's subparsers object.
 
@@ -601,11 +557,11 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     run.add_argument("--seed", metavar="N", help="master random seed (run.seed)")
     run.add_argument("--days", metavar="D", help="simulated days (run.days)")
     run.add_argument(
-        "--replications", "-r", metavar="R", type=_positive_int, default=1,
+        "--replications", "-r", metavar="R", type=positive_int, default=1,
         help="independent runs; >1 reports mean ± 95%% CI (default 1)",
     )  # fmt: skip
     run.add_argument(
-        "--workers", "-w", metavar="W", type=_positive_int, default=None,
+        "--workers", "-w", metavar="W", type=positive_int, default=None,
         help="worker processes for replications (default: all cores)",
     )  # fmt: skip
     run.add_argument(
@@ -646,13 +602,13 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
         "e.g. --vary practices.deployment=automated",
     )  # fmt: skip
     compare.add_argument(
-        "--replications", "-r", metavar="R", type=_positive_int, default=10,
+        "--replications", "-r", metavar="R", type=positive_int, default=10,
         help="replications per variant (default 10)",
     )  # fmt: skip
     compare.add_argument("--seed", metavar="N", help="master random seed for every variant")
     compare.add_argument("--days", metavar="D", help="simulated days (run.days)")
     compare.add_argument(
-        "--workers", "-w", metavar="W", type=_positive_int, default=None,
+        "--workers", "-w", metavar="W", type=positive_int, default=None,
         help="worker processes (default: all cores)",
     )  # fmt: skip
     compare.add_argument("--json", metavar="PATH", help="write the comparison as JSON")

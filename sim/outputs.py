@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 EXIT_USAGE = 2
@@ -61,32 +61,42 @@ def _new_file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, chunks: Iterable[str]) -> None:
-    """Write text to ``path`` so that readers see the old file or the complete new one.
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
 
-    The text goes to a temporary file in the same directory (so the final rename stays
-    on one file system and is atomic), is flushed to disk, and replaces ``path`` with
-    :func:`os.replace`.  On any failure -- including Ctrl-C -- the temporary file is
-    removed and ``path`` is left as it was.
+    For writers that want a file name (matplotlib, pyarrow): write the temporary file,
+    and on leaving the block it is renamed over ``path``.  On any failure -- including
+    Ctrl-C -- it is removed and ``path`` is left as it was.
     """
     mode = _new_file_mode(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot create a file: {exc.strerror or exc}") from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(
-                f"{path}: cannot write: {exc.strerror or exc}", EXIT_FAILURE
-            ) from None
+            message = f"{path}: cannot write: {exc.strerror or exc}"
+            raise OutputError(message, EXIT_FAILURE) from None
         raise
+
+
+def atomic_write(path: Path, chunks: Iterable[str]) -> None:
+    """Write text to ``path`` so that readers see the old file or the complete new one.
+
+    The text goes to a temporary file in the same directory (so the final rename stays
+    on one file system and is atomic), is flushed to disk, and replaces ``path`` with
+    :func:`os.replace` (see :func:`atomic_path`).
+    """
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -14,31 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.argtypes import positive, seed
+
 PROG = "shipit"
 EXIT_USAGE = 2
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
-    return value
-
-
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-        return value
-
-    return parse
 
 
 def add_play_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,17 +29,17 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenario", dest="scenario_option", metavar="SCENARIO", help=argparse.SUPPRESS
     )
-    parser.add_argument("--seed", metavar="N", type=_seed, help="master random seed")
+    parser.add_argument("--seed", metavar="N", type=seed, help="master random seed")
     parser.add_argument("--replay", metavar="FILE", help="replay a saved game")
     parser.add_argument(
-        "--rounds", metavar="R", type=_positive(int), default=4, help="rounds (default 4)"
+        "--rounds", metavar="R", type=positive(int), default=4, help="rounds (default 4)"
     )
     parser.add_argument(
-        "--round-days", metavar="D", type=_positive(float), default=91.0,
+        "--round-days", metavar="D", type=positive(float), default=91.0,
         help="simulated days per round (default 91, a quarter)",
     )  # fmt: skip
     parser.add_argument(
-        "--budget", metavar="PD", type=_positive(float), default=None,
+        "--budget", metavar="PD", type=positive(float), default=None,
         help="person-days each round may invest in practices and people (default: no limit)",
     )  # fmt: skip
     parser.add_argument("--choose", action="store_true", help="start on the scenario chooser")
@@ -91,9 +70,9 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument(
         "--public-url", metavar="URL", help="URL players open (default: http://<LAN-IP>:PORT)"
     )
-    serve.add_argument("--seed", metavar="N", type=_seed, help="master random seed")
-    serve.add_argument("--rounds", metavar="R", type=_positive(int), help="rounds")
-    serve.add_argument("--budget", metavar="PD", type=_positive(float), help="budget per round")
+    serve.add_argument("--seed", metavar="N", type=seed, help="master random seed")
+    serve.add_argument("--rounds", metavar="R", type=positive(int), help="rounds")
+    serve.add_argument("--budget", metavar="PD", type=positive(float), help="budget per round")
     serve.set_defaults(handler=cmd_serve)
 
 

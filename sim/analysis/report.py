@@ -7,16 +7,13 @@ a temporary name and renamed), so a reader never sees half a report.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from ..outputs import EXIT_FAILURE, OutputError, atomic_write
+from ..outputs import EXIT_FAILURE, OutputError, atomic_path, atomic_write
 from .analysis import Analysis
 from .charts import main_effects_chart, tornado_chart
 from .markdown import summary_markdown
@@ -72,27 +69,6 @@ def _png(
     path: Path, analysis: Analysis, metric: str, draw: Callable[[Analysis, str, Path], Path]
 ) -> Path:
     """Draw a chart to a temporary file beside ``path`` and rename it into place."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create a file: {exc.strerror or exc}") from None
-    os.close(fd)
-    try:
-        draw(analysis, metric, Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"{path}: cannot write: {exc.strerror or exc}", EXIT_FAILURE
-            ) from None
-        raise
+    with atomic_path(path) as tmp:
+        draw(analysis, metric, tmp)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -19,33 +19,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
+from ..argtypes import positive_int
+from ..progress import runs_progress
 from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep
 from .spec import load_sweep
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130
-
-
-def _positive_int(text: str) -> int:
-    """An argparse type for a count >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
 
 
 def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -64,7 +44,7 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="result directory: new (its parent must exist), empty, or one to resume",
     )  # fmt: skip
     sweep.add_argument(
-        "--workers", "-w", metavar="N", type=_positive_int, default=None,
+        "--workers", "-w", metavar="N", type=positive_int, default=None,
         help="worker processes (default: all cores); with --scheduler local, the "
         "LocalCluster's workers",
     )  # fmt: skip
@@ -93,21 +73,7 @@ def _progress(
     description: str, quiet: bool
 ) -> Iterator[tuple[Callable[[int, int], None], Callable[[Any], None]]]:
     """A Rich progress bar on stderr (a TTY only) with rate and ETA, sized when runs start."""
-    from sim.cli import RateColumn  # late: sim.cli may import this module
-
-    console = Console(file=sys.stderr)
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=quiet or not console.is_terminal,
-    )
+    progress = runs_progress(quiet)
     tasks: list[Any] = []
 
     def start(todo: int, total: int) -> None:
