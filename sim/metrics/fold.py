@@ -161,8 +161,6 @@ class MetricsFold:
         """Every ``delivered`` event ``(t, item)`` in time order (an item may repeat)."""
         self.demand_arrivals: list[float] = []
         """Arrival times of demand items, in time order."""
-        self.wip_steps: list[tuple[float, int]] = []
-        """Demand WIP breakpoints ``(t, +1 | -1)``: arrival / return (+1), delivery (-1)."""
         self.weaknesses_live: list[float] = []
         """Times security weaknesses reached production."""
         self.weaknesses_exploited: list[float] = []
@@ -213,8 +211,8 @@ class MetricsFold:
     # -- work items --------------------------------------------------------------------
 
     def _wip_step(self, t: float, delta: int) -> None:
+        """Demand WIP changes by ``delta`` at ``t``: arrival or return +1, delivery -1."""
         self._wip += delta
-        self.wip_steps.append((t, delta))
         self.wip_levels.append((t, self._wip))
 
     def _item(self, subject: int) -> ItemRecord:

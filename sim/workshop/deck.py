@@ -1,0 +1,201 @@
+"""Decks of facilitator event cards: TOML files facilitators can write.
+
+A deck is a list of ``[[card]]`` tables::
+
+    [[card]]
+    id = "major-outage"                 # letters, digits, - and _
+    title = "Major outage"
+    description = "Read out to the room."
+    available = true                    # optional; false cards are skipped with a note
+    effects = [{ type = "incident", severity = 1 }]
+
+Effects (applied to a team's organisation at the start of the round they are injected
+for, after that team's own moves):
+
+* ``{ type = "incident", severity = 1..4 }`` — an incident with no change behind it;
+* ``{ type = "set_practice", practice = NAME, value = V }`` — impose a practice value;
+* ``{ type = "leave", role = R, count = N }`` — N people of role R leave (never below 1);
+* ``{ type = "hire", role = R, count = N }`` — N people join role R.
+
+Roles are ``developers``, ``testers`` and ``ops``.  Every problem is one
+:class:`~sim.errors.ScenarioError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ScenarioError
+from ..model import Command, InjectIncident, ResizePool, SetPractice
+from ..scenario import PracticesConfig
+
+DEFAULT_DECK: Path = Path(__file__).resolve().parents[2] / "scenarios" / "decks" / "default.toml"
+"""The deck that ships: ``scenarios/decks/default.toml``."""
+
+ROLES: tuple[str, ...] = ("developers", "testers", "ops")
+EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Card:
+    """One event card: what the facilitator reads out and what it does."""
+
+    id: str
+    title: str
+    description: str
+    effects: tuple[dict[str, Any], ...]
+    available: bool = True
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A validated deck: its playable cards and notes about skipped ones."""
+
+    source: str
+    cards: tuple[Card, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def card(self, card_id: str) -> Card:
+        """The card called ``card_id``; a one-line error lists the others."""
+        for card in self.cards:
+            if card.id == card_id:
+                return card
+        skipped = [n for n in self.notes if n.startswith(f"{card_id}:")]
+        if skipped:
+            raise ScenarioError(self.source, card_id, skipped[0].split(": ", 1)[1])
+        allowed = ", ".join(c.id for c in self.cards)
+        raise ScenarioError(self.source, card_id, f"no such card; allowed: {allowed}")
+
+
+def load_deck(path: str | Path | None = None) -> Deck:
+    """Read and validate a deck (default: :data:`DEFAULT_DECK`)."""
+    path = DEFAULT_DECK if path is None else Path(path).expanduser()
+    source = str(path)
+    if not path.is_file():
+        raise ScenarioError(source, "", "no such deck file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "", "not UTF-8 text; a deck is TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, "", f"not TOML: {exc}") from None
+    extra = sorted(set(data) - {"card"})
+    if extra:
+        raise ScenarioError(source, extra[0], "unknown key; a deck holds only [[card]] tables")
+    raw = data.get("card")
+    if not isinstance(raw, list) or not raw:
+        raise ScenarioError(source, "card", "expected one or more [[card]] tables")
+    cards: list[Card] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        card = _card(entry, source, f"card.{index}")
+        if card.id in seen:
+            raise ScenarioError(source, f"card.{index}.id", f"duplicate card id {card.id!r}")
+        seen.add(card.id)
+        if card.available:
+            cards.append(card)
+        else:
+            notes.append(f"{card.id}: not available yet (the model has no command for it)")
+    return Deck(source, tuple(cards), tuple(notes))
+
+
+_CARD_KEYS = {"id", "title", "description", "effects", "available"}
+
+
+def _card(entry: Any, source: str, key: str) -> Card:
+    if not isinstance(entry, dict):
+        raise ScenarioError(source, key, "expected a [[card]] table")
+    extra = sorted(set(entry) - _CARD_KEYS)
+    if extra:
+        allowed = ", ".join(sorted(_CARD_KEYS))
+        raise ScenarioError(source, f"{key}.{extra[0]}", f"unknown key; allowed: {allowed}")
+    for name in ("id", "title", "description"):
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise ScenarioError(source, f"{key}.{name}", "expected a non-empty string")
+    if not _ID.match(entry["id"]):
+        raise ScenarioError(source, f"{key}.id", "use letters, digits, - and _ only")
+    available = entry.get("available", True)
+    if not isinstance(available, bool):
+        raise ScenarioError(source, f"{key}.available", "expected true or false")
+    effects = entry.get("effects")
+    if not isinstance(effects, list) or not effects:
+        raise ScenarioError(source, f"{key}.effects", "expected a list of one or more effects")
+    checked = tuple(
+        _effect(effect, source, f"{key}.effects.{i}", available) for i, effect in enumerate(effects)
+    )
+    return Card(entry["id"], entry["title"], entry["description"], checked, available)
+
+
+def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
+    if not isinstance(effect, dict):
+        raise ScenarioError(source, key, "expected a table such as { type = ... }")
+    kind = effect.get("type")
+    if not strict:  # an unavailable card may name effects the model does not have yet
+        if not isinstance(kind, str):
+            raise ScenarioError(source, f"{key}.type", "expected a string")
+        return dict(effect)
+    if kind not in EFFECT_TYPES:
+        raise ScenarioError(source, f"{key}.type", f"allowed: {', '.join(EFFECT_TYPES)}")
+    fields = {
+        "incident": {"severity"},
+        "set_practice": {"practice", "value"},
+        "leave": {"role", "count"},
+        "hire": {"role", "count"},
+    }[kind]
+    extra = sorted(set(effect) - fields - {"type"})
+    if extra:
+        raise ScenarioError(source, f"{key}.{extra[0]}", f"unknown key; allowed: type, "
+                            f"{', '.join(sorted(fields))}")  # fmt: skip
+    missing = sorted(fields - set(effect))
+    if missing:
+        raise ScenarioError(source, f"{key}.{missing[0]}", "missing")
+    if kind == "incident":
+        severity = effect["severity"]
+        if isinstance(severity, bool) or severity not in (1, 2, 3, 4):
+            raise ScenarioError(source, f"{key}.severity", "allowed: 1, 2, 3, 4")
+    elif kind == "set_practice":
+        practice = effect["practice"]
+        if practice not in PracticesConfig.model_fields:
+            allowed = ", ".join(PracticesConfig.model_fields)
+            raise ScenarioError(source, f"{key}.practice", f"unknown practice; allowed: {allowed}")
+        defaults = PracticesConfig().model_dump()
+        try:
+            PracticesConfig.model_validate({**defaults, practice: effect["value"]})
+        except Exception as exc:  # pydantic's ValidationError, summarised
+            problem = str(exc).splitlines()[-1].strip()
+            raise ScenarioError(source, f"{key}.value", problem) from None
+    else:
+        if effect["role"] not in ROLES:
+            raise ScenarioError(source, f"{key}.role", f"allowed: {', '.join(ROLES)}")
+        count = effect["count"]
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
+            raise ScenarioError(source, f"{key}.count", "expected a whole number 1..1000")
+    return dict(effect)
+
+
+def effect_commands(effects: Any, headcount: dict[str, int]) -> list[Command]:
+    """The model commands ``effects`` mean now, given the current ``headcount``.
+
+    Relative effects (``leave``, ``hire``) are resolved against ``headcount`` here, at the
+    moment they are applied; a leave never takes a role below one person.
+    """
+    counts = dict(headcount)
+    commands: list[Command] = []
+    for effect in effects:
+        kind = effect["type"]
+        if kind == "incident":
+            commands.append(InjectIncident(int(effect["severity"])))
+        elif kind == "set_practice":
+            commands.append(SetPractice(effect["practice"], effect["value"]))
+        elif kind in ("leave", "hire"):
+            role, count = effect["role"], int(effect["count"])
+            size = counts[role] + count if kind == "hire" else max(1, counts[role] - count)
+            counts[role] = size
+            commands.append(ResizePool(role, size))
+    return commands
