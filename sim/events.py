@@ -39,7 +39,7 @@ kind                      subject    data
 ``weakness_exploited``    item       ``{"incident"}``
 ``weakness_closed``       item       ``{"by"}``
 ``learning``              -1         ``{"level", "multiplier"}`` — an improvement took effect
-``adoption``              -1         ``{"practice", "value", "effort_hours", "ramp_days"}``
+``adoption``              -1         ``{"practice", "value", "effort_person_days", "ramp_days"}``
 ``command``               -1         ``{"command": {...}}`` — a live control, for replay
 ``window``                -1         ``{"warmup_hours", "until_hours"}`` — measurement window
 ========================  =========  ==========================================================

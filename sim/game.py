@@ -167,7 +167,7 @@ class _Tracker:
                     self.restores[self._bucket(t)].append(t - opened[0])
         elif kind is Kind.ADOPTION and t >= self.start:
             what = describe_command(SetPractice(data["practice"], data["value"]))
-            self._add(t, f"Adopting: {what} — {data['effort_hours']:g} person-days, ramps in "
+            self._add(t, f"Adopting: {what} — {data['effort_person_days']:g} person-days, ramps in "
                          f"over {data['ramp_days']:g} days", None, "adoption")  # fmt: skip
         elif kind is Kind.LEARNING and t >= self.start:
             self._add(t, f"Postmortem action delivered: failure risk x{data['multiplier']:.2f}",

@@ -168,7 +168,7 @@ class Simulation:
             m.emit(
                 Kind.ADOPTION,
                 -1,
-                {"practice": name, "value": value, "effort_hours": effort, "ramp_days": ramp},
+                {"practice": name, "value": value, "effort_person_days": effort, "ramp_days": ramp},
             )
             for team in range(m.org.teams):
                 self.env.process(self._adoption_work(team, effort / m.org.teams))

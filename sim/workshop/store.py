@@ -18,7 +18,7 @@ import contextlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import ScenarioError
@@ -89,8 +89,12 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
 
     @classmethod
-    def create(cls, path: Path) -> Store:
-        """A new, empty session database at ``path`` (its folder must not exist yet)."""
+    def create(cls, path: Path, populate: Callable[[sqlite3.Connection], None]) -> Store:
+        """A new session database at ``path`` (its folder must not exist yet).
+
+        ``populate`` fills it in the same transaction that creates the tables, so a session
+        is either complete or absent.
+        """
         try:
             path.parent.parent.mkdir(parents=True, exist_ok=True)
             path.parent.mkdir()
@@ -103,6 +107,7 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            populate(conn)
         return store
 
     @classmethod

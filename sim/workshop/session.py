@@ -1,0 +1,448 @@
+"""A workshop session: teams, rounds, moves, injects and the leaderboard.
+
+Every team plays the same scenario on the same seed, so differences between teams come
+from their decisions; every team's ghost is the same untouched organisation.  Nothing
+about a team's game is stored but its moves: :meth:`Workshop.team_game` rebuilds it
+deterministically from scenario + seed + moves + injects, so a crashed client rejoins by
+opening the session again and any number of processes can read at once.
+
+The round cycle, driven by the facilitator:
+
+1. ``planning`` of round *r*: teams :meth:`~Workshop.submit` moves (validated against
+   their game at the round's start, budget included); the facilitator may
+   :meth:`~Workshop.inject` cards for round *r*.
+2. :meth:`~Workshop.play_round`: status ``played``; every team's game plays round *r*
+   (its moves first, then the injects aimed at it, then ``round_days`` of simulated time);
+   metrics, tiers and scores are stored.
+3. :meth:`~Workshop.next_round`: ``planning`` of round *r + 1*, or ``finished``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import ScenarioError
+from ..game import Game, GameError
+from ..loading import load_scenario, validate_data
+from ..model import Command
+from ..model.commands import command_from_dict, command_to_dict
+from ..scenario import Scenario
+from .deck import Deck, effect_commands, load_deck
+from .scoring import leaderboard_score
+from .store import Store, check_name, session_path
+
+PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
+KEY_METRICS: tuple[str, ...] = (
+    "deployment_frequency_per_day",
+    "lead_time_hours_median",
+    "change_failure_rate",
+    "time_to_restore_hours_median",
+)
+"""The four keys' metrics shown on the leaderboard."""
+_RETRIES = 20
+
+
+class WorkshopError(ScenarioError):
+    """A workshop request the rules refuse (wrong phase, over budget, unknown team)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """One consistent read of the session's state, moves and injects."""
+
+    round: int
+    status: str
+    moves: list[tuple[str, int, Command]]
+    injects: list[tuple[int, str | None, str, list[dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One team on the leaderboard."""
+
+    rank: int
+    team: str
+    rounds_played: int
+    total: float
+    last_score: float | None
+    last_metrics: dict[str, Any] = field(default_factory=dict)
+    """The four keys' metrics of the last played round (see :data:`KEY_METRICS`)."""
+    last_tiers: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """A team as the facilitator sees it."""
+
+    name: str
+    joined: str | None
+    last_seen: str | None
+    moves_this_round: int
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """Where a session stands."""
+
+    name: str
+    scenario: str
+    round: int
+    rounds: int
+    status: str
+    round_days: float
+    budget: float | None
+    teams: list[TeamStatus]
+    pending_injects: list[tuple[str, str | None]]
+    """(card, team or None for all) injected for the round being planned."""
+
+
+class Workshop:
+    """One session, opened from its database; cheap to create, one per process or client."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        row = store.query("SELECT * FROM session")[0]
+        self.name: str = row["name"]
+        source = f"workshop {self.name}"
+        self.scenario: Scenario = validate_data(json.loads(row["scenario"]), source)
+        self.seed: int = row["seed"]
+        self.rounds: int = row["rounds"]
+        self.round_days: float = row["round_days"]
+        self.budget: float | None = row["budget"]
+        self.created: str = row["created"]
+        names = store.query("SELECT name FROM teams ORDER BY position")
+        self.teams: list[str] = [r["name"] for r in names]
+
+    # --- opening -----------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        scenario_ref: str | Scenario,
+        teams: int | list[str],
+        rounds: int,
+        round_days: float = 91.0,
+        budget: float | None = None,
+        seed: int | None = None,
+        directory: str | Path | None = None,
+    ) -> Workshop:
+        """A new session; ``teams`` is a count (teams ``team-1`` … ``team-N``) or names."""
+        path = session_path(name, directory)
+        scenario = (
+            scenario_ref if isinstance(scenario_ref, Scenario) else load_scenario(scenario_ref)
+        )
+        names = [f"team-{i}" for i in range(1, teams + 1)] if isinstance(teams, int) else teams
+        if not names:
+            raise WorkshopError(f"workshop {name}", "teams", "at least one team")
+        for team in names:
+            check_name(team, "team name")
+        if len(set(names)) != len(names):
+            raise WorkshopError(f"workshop {name}", "teams", "team names must differ")
+        if rounds < 1 or round_days <= 0 or (budget is not None and budget < 0):
+            raise WorkshopError(f"workshop {name}", "", "rounds >= 1, round days > 0, budget >= 0")
+        seed = scenario.run.seed if seed is None else seed
+        try:  # the rules of Game (e.g. round length) checked before anything is written
+            Game(scenario, seed=seed, round_days=round_days, rounds=rounds)
+        except GameError as exc:
+            raise WorkshopError(f"workshop {name}", "", str(exc)) from None
+
+        def populate(conn: Any) -> None:
+            conn.execute(
+                "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, json.dumps(scenario.model_dump(mode="json")), seed, len(names), rounds,
+                 float(round_days), budget, _now()),
+            )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO teams (name, position) VALUES (?, ?)",
+                [(team, i) for i, team in enumerate(names)],
+            )
+            conn.execute("INSERT INTO state VALUES (1, ?)", (PLANNING,))
+
+        return cls(Store.create(path, populate))
+
+    @classmethod
+    def open(cls, name: str, directory: str | Path | None = None) -> Workshop:
+        """An existing session."""
+        return cls(Store.open(session_path(name, directory)))
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.store.close()
+
+    def _error(self, key: str, problem: str) -> WorkshopError:
+        return WorkshopError(f"workshop {self.name}", key, problem)
+
+    def _check_team(self, team: str) -> str:
+        if team not in self.teams:
+            raise self._error(f"team {team}", f"no such team; teams: {', '.join(self.teams)}")
+        return team
+
+    # --- reading -----------------------------------------------------------------------
+    def _snapshot(self) -> _Snapshot:
+        conn = self.store.conn
+        conn.execute("BEGIN")  # one read snapshot across the three tables
+        try:
+            state = conn.execute("SELECT round, status FROM state").fetchone()
+            moves = conn.execute("SELECT team, round, command FROM moves ORDER BY id").fetchall()
+            injects = conn.execute(
+                "SELECT round, team, card, effects FROM injects ORDER BY id"
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        source = f"workshop {self.name}"
+        return _Snapshot(
+            state["round"],
+            state["status"],
+            [(m["team"], m["round"], command_from_dict(json.loads(m["command"]), source))
+             for m in moves],
+            [(i["round"], i["team"], i["card"], json.loads(i["effects"])) for i in injects],
+        )  # fmt: skip
+
+    def _new_game(self) -> Game:
+        return Game(
+            self.scenario,
+            seed=self.seed,
+            round_days=self.round_days,
+            rounds=self.rounds,
+            budget_person_days=self.budget,
+        )
+
+    def _replay(self, team: str, snap: _Snapshot, upto: int, play_last: bool) -> Game:
+        """``team``'s game: rounds before ``upto`` played, then round ``upto``'s moves (and,
+        with ``play_last``, its injects and the round itself)."""
+        game = self._new_game()
+        for number in range(1, upto + 1):
+            if number > self.rounds:
+                break
+            for mover, move_round, command in snap.moves:
+                if mover == team and move_round == number:
+                    try:
+                        game.apply(command)
+                    except (GameError, ScenarioError) as exc:
+                        raise self._error(f"team {team}", f"stored move refused: {exc}") from None
+            if number == upto and not play_last:
+                break
+            for inject_round, target, _card, effects in snap.injects:
+                if inject_round == number and target in (None, team):
+                    self._apply_inject(game, effects)
+            while game.round_number == number and not game.finished:
+                game.advance(game.round_end - game.now)
+        return game
+
+    @staticmethod
+    def _apply_inject(game: Game, effects: list[dict[str, Any]]) -> None:
+        """Carry out a card's effects: outside the team's budget, recorded with its moves."""
+        for command in effect_commands(effects, game.headcount()):
+            try:
+                game.player.apply(command)
+            except ScenarioError:  # e.g. a leave where nobody can leave: no effect
+                continue
+            game.commands.append((game.now, command))
+
+    def team_game(self, team: str) -> Game:
+        """``team``'s game as it stands now (what a team client shows on its board)."""
+        self._check_team(team)
+        snap = self._snapshot()
+        if snap.status == PLANNING:
+            return self._replay(team, snap, snap.round, play_last=False)
+        return self._replay(team, snap, snap.round, play_last=True)
+
+    def ghost_game(self) -> Game:
+        """The untouched organisation every team is measured against, at the current round."""
+        snap = self._snapshot()
+        empty = _Snapshot(snap.round, snap.status, [], [])
+        return self._replay("", empty, snap.round, play_last=snap.status != PLANNING)
+
+    def moves(self, team: str | None = None, round_number: int | None = None) -> list[Command]:
+        """Stored moves, in order, optionally of one team and one round."""
+        return [
+            c for t, r, c in self._snapshot().moves
+            if (team is None or t == team) and (round_number is None or r == round_number)
+        ]  # fmt: skip
+
+    # --- teams -------------------------------------------------------------------------
+    def join(self, team: str) -> TeamView:
+        """Join as ``team`` (again, after a crash: same team, moves kept)."""
+        self._check_team(team)
+        now = _now()
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE teams SET joined = COALESCE(joined, ?), last_seen = ? WHERE name = ?",
+                (now, now, team),
+            )
+        return TeamView(self, team)
+
+    def submit(self, team: str, command: Command) -> None:
+        """Store ``team``'s move for the round being planned, if the rules allow it now.
+
+        Validated on the team's game at the round's start with its earlier moves of the
+        round applied (so the round's budget counts them); a refused move is one
+        :class:`WorkshopError`.  Optimistic: if another move of this team lands between
+        the check and the write, the check is repeated.
+        """
+        self._check_team(team)
+        if not isinstance(command, Command):
+            raise self._error(f"team {team}", f"not a command: {command!r}")
+        for _ in range(_RETRIES):
+            snap = self._snapshot()
+            if snap.status != PLANNING:
+                raise self._error(f"team {team}", f"round {snap.round} is {snap.status}; "
+                                  "moves are taken only while a round is being planned")  # fmt: skip
+            game = self._replay(team, snap, snap.round, play_last=False)
+            try:
+                game.apply(command)
+            except (GameError, ScenarioError) as exc:
+                problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
+                raise self._error(f"team {team}", f"move refused: {problem}") from None
+            before = sum(1 for t, r, _ in snap.moves if t == team and r == snap.round)
+            with self.store.transaction() as conn:
+                state = conn.execute("SELECT round, status FROM state").fetchone()
+                count = conn.execute(
+                    "SELECT COUNT(*) FROM moves WHERE team = ? AND round = ?", (team, snap.round)
+                ).fetchone()[0]
+                if (state["round"], state["status"], count) != (snap.round, PLANNING, before):
+                    continue  # something changed meanwhile: check again
+                now = _now()
+                conn.execute(
+                    "INSERT INTO moves (team, round, command, created) VALUES (?, ?, ?, ?)",
+                    (team, snap.round, json.dumps(command_to_dict(command)), now),
+                )
+                conn.execute("UPDATE teams SET last_seen = ? WHERE name = ?", (now, team))
+                return
+        raise self._error(f"team {team}", "the session is too busy; try again")
+
+    # --- the facilitator ---------------------------------------------------------------
+    def inject(
+        self, card_id: str, team: str | None = None, deck: Deck | str | Path | None = None
+    ) -> int:
+        """Play ``card_id`` of ``deck`` (default deck) into ``team`` or all teams.
+
+        It takes effect at the start of the next round to be played.  Returns that round.
+        """
+        if team is not None:
+            self._check_team(team)
+        chosen = deck if isinstance(deck, Deck) else load_deck(deck)
+        card = chosen.card(card_id)
+        with self.store.transaction() as conn:
+            state = conn.execute("SELECT round, status FROM state").fetchone()
+            number = state["round"] + (0 if state["status"] == PLANNING else 1)
+            if state["status"] == FINISHED or number > self.rounds:
+                raise self._error("inject", "the workshop is over; no round left to inject into")
+            conn.execute(
+                "INSERT INTO injects (round, team, card, effects, created) VALUES (?, ?, ?, ?, ?)",
+                (number, team, card.id, json.dumps(list(card.effects)), _now()),
+            )
+        return number
+
+    def play_round(self, open_next: bool = True) -> list[LeaderboardRow]:
+        """Close planning, play the round for every team, store results; then (with
+        ``open_next``) open the next round.  Safe to call again after a crash mid-way."""
+        with self.store.transaction() as conn:
+            state = conn.execute("SELECT round, status FROM state").fetchone()
+            if state["status"] == FINISHED:
+                raise self._error("play-round", "the workshop is over")
+            if state["status"] == PLANNING:
+                conn.execute("UPDATE state SET status = ?", (PLAYED,))
+        snap = self._snapshot()
+        number = snap.round
+        rows = []
+        for team in self.teams:
+            game = self._replay(team, snap, number, play_last=True)
+            report = game.reports[-1]
+            parts = leaderboard_score(report.player, report.player_tiers)
+            rows.append(
+                (team, number, json.dumps(report.player), json.dumps(report.player_tiers),
+                 report.score, parts.total, json.dumps(parts.to_dict()))
+            )  # fmt: skip
+        with self.store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        if open_next:
+            self.next_round()
+        return self.leaderboard()
+
+    def next_round(self) -> str:
+        """Open planning of the next round (or finish after the last); returns the status."""
+        with self.store.transaction() as conn:
+            state = conn.execute("SELECT round, status FROM state").fetchone()
+            if state["status"] != PLAYED:
+                raise self._error("next-round", f"round {state['round']} is {state['status']}")
+            done = conn.execute(
+                "SELECT COUNT(*) FROM results WHERE round = ?", (state["round"],)
+            ).fetchone()[0]
+            if done < len(self.teams):
+                raise self._error("next-round", "the round's results are incomplete; play it")
+            if state["round"] >= self.rounds:
+                conn.execute("UPDATE state SET status = ?", (FINISHED,))
+                return FINISHED
+            conn.execute("UPDATE state SET round = ?, status = ?", (state["round"] + 1, PLANNING))
+            return PLANNING
+
+    # --- what everyone sees ------------------------------------------------------------
+    def leaderboard(self) -> list[LeaderboardRow]:
+        """Teams by total leaderboard score (see :mod:`sim.workshop.scoring`), best first."""
+        results = self.store.query(
+            "SELECT team, round, metrics, tiers, leaderboard FROM results ORDER BY round"
+        )
+        totals = {team: 0.0 for team in self.teams}
+        played = dict.fromkeys(self.teams, 0)
+        last: dict[str, Any] = {}
+        for row in results:
+            totals[row["team"]] += row["leaderboard"]
+            played[row["team"]] += 1
+            last[row["team"]] = row
+        order = sorted(self.teams, key=lambda t: (-totals[t], self.teams.index(t)))
+        board = []
+        for rank, team in enumerate(order, 1):
+            row = last.get(team)
+            metrics = json.loads(row["metrics"]) if row else {}
+            tiers = json.loads(row["tiers"]) if row else {}
+            board.append(LeaderboardRow(
+                rank, team, played[team], totals[team], row["leaderboard"] if row else None,
+                {k: metrics.get(k) for k in KEY_METRICS} if row else {},
+                {k: v for k, v in tiers.items()},
+            ))  # fmt: skip
+        return board
+
+    def status(self) -> SessionStatus:
+        """Round, phase, teams and the injects waiting for the round being planned."""
+        snap = self._snapshot()
+        seen = {r["name"]: r for r in self.store.query("SELECT * FROM teams")}
+        teams = [
+            TeamStatus(team, seen[team]["joined"], seen[team]["last_seen"],
+                       sum(1 for t, r, _ in snap.moves if t == team and r == snap.round))
+            for team in self.teams
+        ]  # fmt: skip
+        upcoming = snap.round + (0 if snap.status == PLANNING else 1)
+        pending = [(card, target) for r, target, card, _ in snap.injects if r == upcoming]
+        return SessionStatus(
+            self.name, self.scenario.scenario.name, snap.round, self.rounds, snap.status,
+            self.round_days, self.budget, teams, pending,
+        )  # fmt: skip
+
+
+@dataclass
+class TeamView:
+    """A team's handle on a session: what a team client holds."""
+
+    workshop: Workshop
+    name: str
+
+    def submit(self, command: Command) -> None:
+        """Submit a move for the round being planned."""
+        self.workshop.submit(self.name, command)
+
+    def game(self) -> Game:
+        """The team's game as it stands now."""
+        return self.workshop.team_game(self.name)
+
+    def moves(self) -> list[Command]:
+        """The team's stored moves."""
+        return self.workshop.moves(self.name)
