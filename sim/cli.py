@@ -61,6 +61,7 @@ from sim.runner import (
 )
 from sim.scenario import Scenario
 from sim.sweep.cli import add_sweep_parser
+from sim.workshop.cli import add_workshop_parser
 
 Moves = list[tuple[float, Command]]
 """A played game's timestamped commands."""
@@ -640,6 +641,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     bench.set_defaults(handler=_cmd_bench)
     add_sweep_parser(sub)
     add_analyze_parser(sub)
+    add_workshop_parser(sub)
     for extend in extensions:
         extend(sub)
     return parser

@@ -294,8 +294,8 @@ class Workshop:
         for _ in range(_RETRIES):
             snap = self._snapshot()
             if snap.status != PLANNING:
-                raise self._error(f"team {team}", f"round {snap.round} is {snap.status}; "
-                                  "moves are taken only while a round is being planned")  # fmt: skip
+                problem = f"round {snap.round} is {snap.status}; moves wait for planning"
+                raise self._error(f"team {team}", problem)
             game = self._replay(team, snap, snap.round, play_last=False)
             try:
                 game.apply(command)
