@@ -257,3 +257,44 @@ def test_invariants_hold_for_any_practice_mix(practices, silos, seed):
         }
     )
     check_invariants(Simulation(load_scenario("water-scrum-fall").with_values(updates)).run())
+
+
+def test_release_freeze_holds_planned_deployments_only():
+    from sim.model import ReleaseFreeze
+
+    scenario = load_scenario("elite").with_values({"run.days": 60.0, "run.warmup_days": 10.0})
+    sim = Simulation(scenario)
+    sim.advance(24 * 20)
+    sim.apply(ReleaseFreeze(days=10))
+    sim.advance(24 * 10)
+    during = [e for e in sim.log if e.kind is Kind.DEPLOYED and 24 * 20 < e.t < 24 * 30]
+    assert all(e.data["hotfix"] for e in during)
+    sim.advance(24 * 2)
+    after = [e for e in sim.log if e.kind is Kind.DEPLOYED and e.t >= 24 * 30]
+    # The backlog ships as soon as the freeze lifts: the batch that waited at the freeze,
+    # then, lane by lane, everything that piled up behind it in one big batch.
+    assert after[0].t == pytest.approx(24 * 30, abs=1.0)
+    assert max(len(e.data["items"]) for e in after[:8]) > 10
+
+
+def test_traffic_spike_adds_capacity_incidents_and_keeps_the_others():
+    from sim.model import TrafficSpike
+
+    scenario = load_scenario("continuous-delivery").with_values({"run.days": 120.0})
+
+    def background(spike: bool) -> list[tuple[float, int]]:
+        sim = Simulation(scenario)
+        sim.advance(24 * 40)
+        if spike:
+            sim.apply(TrafficSpike(factor=10.0, days=14))
+        sim.run()
+        return [
+            (e.t, e.data["severity"])
+            for e in sim.log
+            if e.kind is Kind.INCIDENT_OPENED and e.data["cause"] == "background"
+        ]
+
+    plain, spiked = background(False), background(True)
+    assert len(spiked) > len(plain)
+    # The ordinary background incidents arrive exactly as before (their own stream).
+    assert set(plain) <= set(spiked)

@@ -282,16 +282,47 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- decks
 
 
-def test_default_deck_skips_unavailable_cards() -> None:
+def test_default_deck_has_every_card_of_the_brief() -> None:
     deck = load_deck()
     ids = [card.id for card in deck.cards]
-    assert ids == ["major-outage", "engineer-leaves", "audit-change-board", "zero-day"]
-    assert any(note.startswith("traffic-spike:") for note in deck.notes)
-    assert any(note.startswith("holiday-freeze:") for note in deck.notes)
-    with pytest.raises(ScenarioError, match="not available"):
-        deck.card("traffic-spike")
+    assert ids == [
+        "major-outage",
+        "engineer-leaves",
+        "audit-change-board",
+        "zero-day",
+        "traffic-spike",
+        "holiday-freeze",
+    ]
+    assert not deck.notes
     with pytest.raises(ScenarioError, match="no such card"):
         deck.card("meteor")
+
+
+def test_unavailable_cards_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "deck.toml"
+    path.write_text(
+        "[[card]]\nid = 'later'\ntitle = 't'\ndescription = 'd'\navailable = false\n"
+        "effects = [{ type = 'teleport' }]\n"
+    )
+    deck = load_deck(path)
+    assert deck.cards == () or list(deck.cards) == []
+    assert any(note.startswith("later:") for note in deck.notes)
+    with pytest.raises(ScenarioError, match="not available"):
+        deck.card("later")
+
+
+def test_traffic_spike_and_freeze_reach_the_model(tmp_path: Path) -> None:
+    ws = Workshop.create("fx", SCENARIO, 2, 1, round_days=14, directory=tmp_path)
+    ws.inject("traffic-spike", "team-1")
+    ws.inject("holiday-freeze", "team-2")
+    ws.play_round()
+    spiked = ws.team_game("team-1").reports[0].player
+    frozen = ws.team_game("team-2").reports[0].player
+    ghost = ws.team_game("team-1").reports[0].ghost
+    assert spiked["incidents_background"] > ghost["incidents_background"]
+    # Fourteen days of freeze in a fourteen-day round: only hotfixes may deploy.
+    assert frozen["deployments"] < ghost["deployments"]
+    assert frozen["rework_rate"] in (None, 1.0) or frozen["deployments"] == 0
 
 
 @pytest.mark.parametrize(
@@ -356,7 +387,7 @@ def test_cli_smoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "workshop", "play-round", "cli", "--dir", d)
     assert status == 0 and "Leaderboard after round 1" in out and "team-2" in out
     status, out, _ = run(capsys, "workshop", "deck")
-    assert status == 0 and "zero-day" in out and "skipped traffic-spike" in out
+    assert status == 0 and "zero-day" in out and "holiday-freeze" in out
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -366,9 +397,9 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert_one_line_error(err, "no such workshop")
     run(capsys, "workshop", "new", "e", "--scenario", SCENARIO, "--teams", "1", "--rounds", "1",
         "--round-days", "14", "--dir", d)  # fmt: skip
-    status, _, err = run(capsys, "workshop", "inject", "e", "traffic-spike", "--dir", d)
+    status, _, err = run(capsys, "workshop", "inject", "e", "meteor", "--dir", d)
     assert status == 2
-    assert_one_line_error(err, "traffic-spike", "not available")
+    assert_one_line_error(err, "meteor", "no such card")
     status, _, err = run(capsys, "workshop", "inject", "e", "zero-day", "--team", "x", "--dir", d)
     assert status == 2
     assert_one_line_error(err, "no such team")

@@ -39,8 +39,32 @@ class InjectIncident:
     type: ClassVar[str] = "inject_incident"
 
 
-Command = SetPractice | ResizePool | InjectIncident
-_TYPES: dict[str, type] = {c.type: c for c in (SetPractice, ResizePool, InjectIncident)}
+@dataclass(frozen=True, slots=True)
+class TrafficSpike:
+    """Production load ``factor`` times normal for ``days``: capacity failures multiply.
+
+    Incidents with no change behind them (``incidents.background_per_week``) arrive
+    ``factor`` times as often while it lasts, from their own random stream, so the
+    untouched background incidents stay the same.
+    """
+
+    factor: float = 5.0
+    days: float = 7.0
+    type: ClassVar[str] = "traffic_spike"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFreeze:
+    """No planned deployment for ``days`` (hotfixes still go out): work piles up."""
+
+    days: float = 14.0
+    type: ClassVar[str] = "release_freeze"
+
+
+Command = SetPractice | ResizePool | InjectIncident | TrafficSpike | ReleaseFreeze
+_TYPES: dict[str, type] = {
+    c.type: c for c in (SetPractice, ResizePool, InjectIncident, TrafficSpike, ReleaseFreeze)
+}
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:

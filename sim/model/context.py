@@ -46,6 +46,8 @@ class Model:
         self.open_branches = [0] * scenario.org.teams
         self.learning_level = 0
         self.in_system = 0
+        self.freeze_until = 0.0
+        """No planned deployment before this time (hours): a release freeze."""
         """Items born and not yet delivered: the conservation check's "in progress"."""
         self._batches = 0
         self._incidents = 0

@@ -323,6 +323,30 @@ def background_incidents(m: Model) -> Process:
         env.process(incident(m, number, "background", severity, share, detect_hours, by, team))
 
 
+def traffic_spike(m: Model, factor: float, days: float) -> Process:
+    """Extra capacity failures while production load is ``factor`` times normal.
+
+    The extra incidents come at (factor - 1) times the background rate from their own
+    ``spike`` stream, so the ordinary background incidents are the same as without it.
+    """
+    env = m.env
+    rate = m.s.incidents.background_per_week * (factor - 1.0)
+    end = env.now + days * HOURS_PER_DAY
+    if rate <= 0:
+        return
+    stream = m.streams["spike"]
+    while True:
+        yield env.timeout(stream.exponential(HOURS_PER_WEEK / rate))
+        if env.now >= end:
+            return
+        severity = severity_of(stream.uniform(), m.s.incidents.severity_shares)
+        team = int(stream.uniform() * m.org.teams)
+        detect_hours, by = m.policy.detection(m.streams["spike.detection"])
+        share = m.s.incidents.impacted_share[severity - 1]
+        number = m.next_incident_id()
+        env.process(incident(m, number, "background", severity, share, detect_hours, by, team))
+
+
 def weakness(m: Model, item: WorkItem) -> Process:
     """A live security weakness: found and patched through the pipeline, or exploited."""
     env = m.env

@@ -183,6 +183,8 @@ class Lane:
         env = m.env
         d = m.s.deployment
         priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
+        if not hotfix and env.now < m.freeze_until:
+            yield env.timeout(m.freeze_until - env.now)  # a release freeze: hotfixes only
         wait = self.lock.acquire(priority)
         if wait is not None:
             yield wait

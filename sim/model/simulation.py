@@ -30,13 +30,15 @@ from ..streams import Streams
 from ..units import HOURS_PER_DAY
 from .commands import (
     Command,
+    ReleaseFreeze,
     ResizePool,
     SetPractice,
+    TrafficSpike,
     command_from_dict,
     command_to_dict,
 )
 from .context import WORK_DAY_HOURS, Model
-from .production import background_incidents, incident
+from .production import background_incidents, incident, traffic_spike
 from .release import Lane
 
 ROLES = ("developers", "testers", "ops")
@@ -121,6 +123,10 @@ class Simulation:
             hires = command.size - m.org.headcount[command.role]
             m.org.resize(command.role, command.size)
             self._onboard(max(0, hires))
+        elif isinstance(command, TrafficSpike):
+            self.env.process(traffic_spike(m, command.factor, command.days))
+        elif isinstance(command, ReleaseFreeze):
+            m.freeze_until = max(m.freeze_until, self.env.now + command.days * HOURS_PER_DAY)
         else:
             severity = command.severity
             share = self.scenario.incidents.impacted_share[severity - 1]
@@ -152,6 +158,12 @@ class Simulation:
                 raise ScenarioError("command", f"org.{command.role}", "size must be 1..10000")
             if command.role == "developers" and command.size < self.scenario.org.teams:
                 raise ScenarioError("command", "org.developers", "at least one per team")
+        elif isinstance(command, TrafficSpike):
+            if not 1 <= command.factor <= 100 or not 0 < command.days <= 365:
+                raise ScenarioError("command", "traffic_spike", "factor 1..100, days 0..365")
+        elif isinstance(command, ReleaseFreeze):
+            if not 0 < command.days <= 365:
+                raise ScenarioError("command", "release_freeze", "days must be in (0, 365]")
         elif not isinstance(command.severity, int) or not 1 <= command.severity <= 4:
             raise ScenarioError("command", "severity", "allowed: 1, 2, 3, 4")
 

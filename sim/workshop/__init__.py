@@ -9,6 +9,8 @@ of processes can read and write one session at once.
 * :mod:`.session` — :class:`~.session.Workshop`, the API teams and the facilitator use;
 * :mod:`.deck` — decks of facilitator event cards (TOML);
 * :mod:`.scoring` — the leaderboard score;
+* :mod:`.report` — the debrief pack (HTML pages with charts), with :mod:`.luck`
+  (luck vs. decisions: the actual result against other futures);
 * :mod:`.cli` — ``shipit workshop …``.
 """
 

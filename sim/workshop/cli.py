@@ -1,4 +1,4 @@
-"""``shipit workshop …``: create a session, show it, inject cards, play rounds, list decks.
+"""``shipit workshop …``: create a session, show it, inject cards, play rounds, debrief, decks.
 
 Registered by :func:`add_workshop_parser` on ``shipit``'s subparsers.  Every handler
 returns an exit status; refused requests are :class:`~sim.errors.ScenarioError`, which
@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..argtypes import positive, positive_int, seed
 from .deck import load_deck
+from .report import DEFAULT_REPLICATIONS, write_debrief
 from .session import LeaderboardRow, Workshop
 
 
@@ -76,8 +77,29 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Close planning, play the round for every team and print the leaderboard.",
     )
     play.add_argument("name", metavar="NAME")
+    play.add_argument(
+        "--debrief", action="store_true",
+        help="write the debrief pack afterwards (see `shipit workshop report`)",
+    )  # fmt: skip
     dir_option(play)
     play.set_defaults(handler=_cmd_play_round)
+
+    report = sub.add_parser(
+        "report",
+        help="write the debrief pack (HTML with charts) of the rounds played",
+        description="Write the debrief pack: team-<name>.html per team and index.html "
+        "comparing teams, with the PNG charts in img/ (embedded in the pages too). "
+        "Default folder: DIR/NAME/debrief.",
+    )
+    report.add_argument("name", metavar="NAME")
+    report.add_argument(
+        "--replications", metavar="N", type=positive_int, default=DEFAULT_REPLICATIONS,
+        help=f"other futures per distribution in 'luck vs. decisions' "
+        f"(default {DEFAULT_REPLICATIONS})",
+    )  # fmt: skip
+    report.add_argument("--out", metavar="DIR", default=None, help="output folder")
+    dir_option(report)
+    report.set_defaults(handler=_cmd_report)
 
     deck = sub.add_parser("deck", help="list the cards of a deck")
     deck.add_argument("--deck", metavar="FILE", default=None, help="deck TOML (default deck)")
@@ -168,7 +190,21 @@ def _cmd_play_round(args: argparse.Namespace) -> int:
     status = workshop.status()
     after = "finished" if status.status == "finished" else f"round {status.round} planning"
     _console().print(leaderboard_table(rows, f"Leaderboard after round {number} ({after})"))
+    if args.debrief:
+        paths = write_debrief(workshop)
+        print(f"debrief written to {paths[-1].parent} ({len(paths)} files)")
     workshop.close()
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    workshop = Workshop.open(args.name, args.dir)
+    try:
+        paths = write_debrief(workshop, out_dir=args.out, replications=args.replications)
+    finally:
+        workshop.close()
+    for path in paths:
+        print(path)
     return 0
 
 

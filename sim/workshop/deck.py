@@ -15,7 +15,10 @@ for, after that team's own moves):
 * ``{ type = "incident", severity = 1..4 }`` — an incident with no change behind it;
 * ``{ type = "set_practice", practice = NAME, value = V }`` — impose a practice value;
 * ``{ type = "leave", role = R, count = N }`` — N people of role R leave (never below 1);
-* ``{ type = "hire", role = R, count = N }`` — N people join role R.
+* ``{ type = "hire", role = R, count = N }`` — N people join role R;
+* ``{ type = "traffic", factor = F, days = D }`` — production load F times normal for D days
+  (capacity failures multiply);
+* ``{ type = "freeze", days = D }`` — no planned deployments for D days (hotfixes only).
 
 Roles are ``developers``, ``testers`` and ``ops``.  Every problem is one
 :class:`~sim.errors.ScenarioError` naming the file and the key.
@@ -30,14 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
-from ..model import Command, InjectIncident, ResizePool, SetPractice
+from ..model import Command, InjectIncident, ReleaseFreeze, ResizePool, SetPractice, TrafficSpike
 from ..scenario import PracticesConfig
 
 DEFAULT_DECK: Path = Path(__file__).resolve().parents[2] / "scenarios" / "decks" / "default.toml"
 """The deck that ships: ``scenarios/decks/default.toml``."""
 
 ROLES: tuple[str, ...] = ("developers", "testers", "ops")
-EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire")
+EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire", "traffic", "freeze")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -147,6 +150,8 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
         "set_practice": {"practice", "value"},
         "leave": {"role", "count"},
         "hire": {"role", "count"},
+        "traffic": {"factor", "days"},
+        "freeze": {"days"},
     }[kind]
     extra = sorted(set(effect) - fields - {"type"})
     if extra:
@@ -170,6 +175,17 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
         except Exception as exc:  # pydantic's ValidationError, summarised
             problem = str(exc).splitlines()[-1].strip()
             raise ScenarioError(source, f"{key}.value", problem) from None
+    elif kind in ("traffic", "freeze"):
+        for field in sorted(fields):
+            value = effect[field]
+            low = 1.0 if field == "factor" else 0.0
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (low < value <= (100 if field == "factor" else 365))
+            ):
+                raise ScenarioError(source, f"{key}.{field}", "expected a number: factor in "
+                                    "(1, 100], days in (0, 365]")  # fmt: skip
     else:
         if effect["role"] not in ROLES:
             raise ScenarioError(source, f"{key}.role", f"allowed: {', '.join(ROLES)}")
@@ -193,6 +209,10 @@ def effect_commands(effects: Any, headcount: dict[str, int]) -> list[Command]:
             commands.append(InjectIncident(int(effect["severity"])))
         elif kind == "set_practice":
             commands.append(SetPractice(effect["practice"], effect["value"]))
+        elif kind == "traffic":
+            commands.append(TrafficSpike(float(effect["factor"]), float(effect["days"])))
+        elif kind == "freeze":
+            commands.append(ReleaseFreeze(float(effect["days"])))
         elif kind in ("leave", "hire"):
             role, count = effect["role"], int(effect["count"])
             size = counts[role] + count if kind == "hire" else max(1, counts[role] - count)

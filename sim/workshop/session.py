@@ -342,9 +342,10 @@ class Workshop:
             )
         return number
 
-    def play_round(self, open_next: bool = True) -> list[LeaderboardRow]:
+    def play_round(self, open_next: bool = True, debrief: bool = False) -> list[LeaderboardRow]:
         """Close planning, play the round for every team, store results; then (with
-        ``open_next``) open the next round.  Safe to call again after a crash mid-way."""
+        ``open_next``) open the next round.  Safe to call again after a crash mid-way.
+        With ``debrief`` the debrief pack is (re)written (see :mod:`.report`)."""
         with self.store.transaction() as conn:
             state = conn.execute("SELECT round, status FROM state").fetchone()
             if state["status"] == FINISHED:
@@ -366,6 +367,10 @@ class Workshop:
             conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         if open_next:
             self.next_round()
+        if debrief:
+            from .report import write_debrief  # here: report imports this module
+
+            write_debrief(self)
         return self.leaderboard()
 
     def next_round(self) -> str:

@@ -1,0 +1,401 @@
+"""The workshop debrief pack: one self-contained HTML page per team and one comparing teams.
+
+:func:`write_debrief` writes into ``<session dir>/debrief/`` (or ``out_dir``):
+
+* ``team-<name>.html`` — the scenario, the decisions taken per round (with the day of
+  play), the four keys per played round (value and tier, the untouched organisation
+  beside them) with the leaderboard and game score, flow charts of the played period
+  (cumulative flow, cycle-time scatter, incident timeline, scorecard) and "luck vs.
+  decisions" (see :mod:`.luck`) for the last played round and for all played rounds;
+* ``index.html`` — the leaderboard, the four keys per team per round, the teams overlaid
+  (cumulative delivered, lead-time ECDF, throughput, incidents, scorecard) and links to
+  the team pages;
+* ``debrief.json`` — the numbers behind the pages (results, luck-vs-decisions samples);
+* ``img/*.png`` — every chart, also embedded in the pages as base64 data URIs, so each
+  HTML file stands alone.
+
+Flow charts come from replaying the team's commands (moves and injects at their times)
+on replication 0 with a full event log up to the end of the last played round; the
+x axis ends there.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..events import Event, Kind
+from ..game import describe_command
+from ..metrics.tiers import tier_of
+from ..model import Command
+from ..outputs import atomic_write
+from ..plots import compare_charts
+from ..plots.run import cumulative_flow_chart, cycle_time_scatter_chart, incidents_chart
+from ..plots.scorecard import scorecard_chart
+from ..units import HOURS_PER_DAY
+from .luck import (
+    KEY_NAMES,
+    Luck,
+    format_value,
+    luck_chart,
+    luck_vs_decisions,
+    reading,
+    window_metrics,
+)
+from .scoring import FOUR_KEYS
+from .session import KEY_METRICS, Workshop
+
+DEFAULT_REPLICATIONS = 10
+UNTOUCHED = "untouched organisation"
+
+
+@dataclass
+class _Round:
+    number: int
+    start: float
+    end: float
+    metrics: dict[str, Any]
+    tiers: dict[str, str | None]
+    score: float
+    leaderboard: float
+    parts: dict[str, float]
+    ghost: dict[str, Any]
+    ghost_tiers: dict[str, str | None]
+    moves: list[tuple[float, Command]]
+    injected: list[tuple[float, Command]]
+    cards: list[str]
+
+
+@dataclass
+class _Team:
+    name: str
+    rounds: list[_Round]
+    commands: list[tuple[float, Command]]
+    start: float
+    end: float
+    document: dict[str, Any]
+    log: list[Event]
+    ghost_document: dict[str, Any]
+    ghost_log: list[Event]
+    luck: list[Luck]
+
+
+def _error(workshop: Workshop, problem: str) -> Exception:
+    return workshop._error("report", problem)
+
+
+def _trim(log: Iterable[Event], end: float) -> list[Event]:
+    """The log with its window ending at ``end`` (charts' x axis ends there)."""
+    trimmed = []
+    for event in log:
+        if event.kind is Kind.WINDOW:
+            event = event._replace(data={**event.data, "until_hours": end})
+        trimmed.append(event)
+    return trimmed
+
+
+def _document(workshop: Workshop, metrics: dict[str, Any]) -> dict[str, Any]:
+    edition = workshop.scenario.run.tier_edition
+    return {
+        "scenario": workshop.scenario.scenario.name,
+        "metrics": metrics,
+        "tiers": tier_of(metrics, edition),
+        "provenance": {"tier_edition": edition, "replications": 1},
+    }
+
+
+def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
+    game = workshop.team_game(team)
+    stored = {
+        row["round"]: row
+        for row in workshop.store.query("SELECT * FROM results WHERE team = ?", (team,))
+    }
+    cards = workshop.store.query("SELECT round, team, card FROM injects ORDER BY id")
+    rounds = []
+    commands: list[tuple[float, Command]] = []
+    for report in game.reports:
+        row = stored.get(report.number)
+        if row is None:
+            break
+        n_moves = len(workshop.moves(team, report.number))
+        rounds.append(_Round(
+            report.number, report.start_hours, report.end_hours, json.loads(row["metrics"]),
+            json.loads(row["tiers"]), row["score"], row["leaderboard"], json.loads(row["parts"]),
+            report.ghost, report.ghost_tiers, report.commands[:n_moves],
+            report.commands[n_moves:],
+            [c["card"] for c in cards if c["round"] == report.number
+             and c["team"] in (None, team)],
+        ))  # fmt: skip
+        commands.extend(report.commands)
+    if not rounds:
+        raise _error(workshop, "no round played yet; play a round first")
+    start, end = game.start, rounds[-1].end
+    seed, scenario = workshop.seed, workshop.scenario
+    metrics, sim = window_metrics(scenario, seed, 0, commands, start, end, keep_log=True)
+    ghost_metrics, ghost_sim = window_metrics(scenario, seed, 0, (), start, end, keep_log=True)
+    last = rounds[-1]
+    luck = [
+        luck_vs_decisions(
+            scenario, seed, commands, last.start, last.end, replications,
+            f"round {last.number}", actual=last.metrics, untouched_actual=last.ghost,
+        )
+    ]  # fmt: skip
+    if len(rounds) > 1:
+        luck.append(
+            luck_vs_decisions(
+                scenario, seed, commands, start, end, replications,
+                f"rounds 1–{last.number}", actual=metrics, untouched_actual=ghost_metrics,
+            )
+        )  # fmt: skip
+    return _Team(
+        team, rounds, commands, start, end,
+        _document(workshop, metrics), _trim(sim.log or [], end),
+        _document(workshop, ghost_metrics), _trim(ghost_sim.log or [], end), luck,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- HTML
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
+       max-width: 1100px; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #ddd; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.95em; }
+th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
+th { background: #f2f2f2; } td.l, th.l { text-align: left; }
+tr.ghost td { color: #666; font-style: italic; }
+img { width: 100%; height: auto; border: 1px solid #eee; margin: 0.5em 0 1em; }
+.tier-elite { color: #117733; font-weight: bold; } .tier-high { color: #0072B2; }
+.tier-medium { color: #B07400; } .tier-low { color: #C0392B; }
+.meta { color: #555; } .reading { margin: 0.3em 0; }
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def _page(title: str, body: Sequence[str]) -> list[str]:
+    return [
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        *body,
+        "\n</body>\n</html>\n",
+    ]
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">\n'
+
+
+def _tier(tier: str | None) -> str:
+    return f'<span class="tier-{tier}">{tier}</span>' if tier else "no tier"
+
+
+def _keys_cells(metrics: dict[str, Any], tiers: dict[str, Any]) -> str:
+    cells = [
+        f"<td>{_e(format_value(metric, metrics.get(metric)))} {_tier(tiers.get(key))}</td>"
+        for metric, key in zip(KEY_METRICS, FOUR_KEYS, strict=True)
+    ]
+    return "".join(cells) + f"<td>{_tier(tiers.get('overall'))}</td>"
+
+
+KEY_HEADERS = "".join(
+    f"<th>{_e(KEY_NAMES[m][0])}</th>" for m in KEY_METRICS
+) + "<th>overall</th>"
+
+
+def _day(t: float, start: float) -> str:
+    return f"day {int((t - start) // HOURS_PER_DAY) + 1}"
+
+
+def _team_html(workshop: Workshop, team: _Team, images: dict[str, Path]) -> list[str]:
+    sc = workshop.scenario.scenario
+    total = sum(r.leaderboard for r in team.rounds)
+    body = [
+        f"<h1>Debrief: {_e(team.name)}</h1>\n",
+        f'<p class="meta">Workshop {_e(workshop.name)} · scenario <b>{_e(sc.name)}</b>'
+        f"{' — ' + _e(sc.title) if sc.title else ''} · seed {workshop.seed} · "
+        f"{len(team.rounds)} of {workshop.rounds} rounds of {workshop.round_days:g} days "
+        f"played · leaderboard total {total:g} · "
+        '<a href="index.html">all teams</a></p>\n',
+    ]
+    if sc.description:
+        body.append(f"<p>{_e(sc.description)}</p>\n")
+    body.append("<h2>Decisions taken</h2>\n<table><tr><th>round</th><th>when</th>"
+                '<th class="l">decision</th><th class="l">by</th></tr>\n')  # fmt: skip
+    for r in team.rounds:
+        entries = [(t, c, "your team") for t, c in r.moves]
+        entries += [(t, c, "facilitator card") for t, c in r.injected]
+        if not entries:
+            body.append(f'<tr><td>{r.number}</td><td></td><td class="l">no decisions</td>'
+                        '<td class="l"></td></tr>\n')  # fmt: skip
+        for t, command, who in entries:
+            body.append(
+                f"<tr><td>{r.number}</td><td>{_day(t, team.start)} (sim day "
+                f'{t / HOURS_PER_DAY:g})</td><td class="l">{_e(describe_command(command))}</td>'
+                f'<td class="l">{who}</td></tr>\n'
+            )
+        if r.cards:
+            body.append(f'<tr><td>{r.number}</td><td></td><td class="l">cards played: '
+                        f'{_e(", ".join(r.cards))}</td><td class="l">facilitator</td></tr>\n')  # fmt: skip
+    body.append("</table>\n")
+    body.append(
+        '<h2>The four keys per round</h2>\n<table id="four-keys"><tr><th>round</th>'
+        f'<th class="l">who</th>{KEY_HEADERS}<th>leaderboard score</th>'
+        "<th>game score</th></tr>\n"
+    )
+    for r in team.rounds:
+        body.append(
+            f'<tr><td>{r.number}</td><td class="l">{_e(team.name)}</td>'
+            f"{_keys_cells(r.metrics, r.tiers)}<td>{r.leaderboard:g}</td><td>{r.score:g}</td>"
+            "</tr>\n"
+            f'<tr class="ghost"><td>{r.number}</td><td class="l">{UNTOUCHED}</td>'
+            f"{_keys_cells(r.ghost, r.ghost_tiers)}<td></td><td></td></tr>\n"
+        )
+    body.append("</table>\n<h2>Flow and incidents over the played period</h2>\n")
+    for key, alt in (("scorecard", "scorecard"), ("cumulative_flow", "cumulative flow"),
+                     ("cycle_time_scatter", "cycle-time scatter"),
+                     ("incidents", "incident timeline")):  # fmt: skip
+        body.append(_img(images[key], alt))
+    body.append(
+        "<h2>Luck vs. decisions</h2>\n<p>Each round was played on one future (replication "
+        "0). Below, the same period in other futures (replications 1–N): with your "
+        "decisions and untouched. If your decisions' futures beat the untouched ones, the "
+        "decisions did it; where your actual result sits among your decisions' futures "
+        "shows the luck.</p>\n"
+    )
+    for i, luck in enumerate(team.luck):
+        body.append(f"<h3>{_e(luck.label.capitalize())}</h3>\n")
+        body.append(_img(images[f"luck{i}"], f"luck vs decisions, {luck.label}"))
+        for key in KEY_METRICS:
+            body.append(f'<p class="reading">{_e(reading(luck, key))}</p>\n')
+    return _page(f"Debrief {team.name} — {workshop.name}", body)
+
+
+def _index_html(workshop: Workshop, teams: list[_Team], images: list[Path]) -> list[str]:
+    status = workshop.status()
+    body = [
+        f"<h1>Workshop {_e(workshop.name)}: debrief</h1>\n",
+        f'<p class="meta">Scenario <b>{_e(workshop.scenario.scenario.name)}</b> · seed '
+        f"{workshop.seed} · round {status.round} of {status.rounds} ({status.status}) · "
+        f"{workshop.round_days:g} days per round</p>\n",
+        "<h2>Leaderboard</h2>\n<table id=\"leaderboard\"><tr><th>#</th>"
+        '<th class="l">team</th><th>rounds</th><th>total</th><th>last round</th></tr>\n',
+    ]
+    for row in workshop.leaderboard():
+        last = "–" if row.last_score is None else f"{row.last_score:g}"
+        body.append(
+            f'<tr><td>{row.rank}</td><td class="l"><a href="team-{_e(row.team)}.html">'
+            f"{_e(row.team)}</a></td><td>{row.rounds_played}</td><td>{row.total:g}</td>"
+            f"<td>{last}</td></tr>\n"
+        )
+    body.append(
+        '</table>\n<h2>The four keys per team and round</h2>\n<table id="four-keys">'
+        f'<tr><th>round</th><th class="l">team</th>{KEY_HEADERS}<th>score</th></tr>\n'
+    )
+    numbers = sorted({r.number for t in teams for r in t.rounds})
+    for number in numbers:
+        ghost = None
+        for team in teams:
+            for r in team.rounds:
+                if r.number == number:
+                    ghost = r
+                    body.append(
+                        f'<tr><td>{number}</td><td class="l">{_e(team.name)}</td>'
+                        f"{_keys_cells(r.metrics, r.tiers)}<td>{r.leaderboard:g}</td></tr>\n"
+                    )
+        if ghost is not None:
+            body.append(
+                f'<tr class="ghost"><td>{number}</td><td class="l">{UNTOUCHED}</td>'
+                f"{_keys_cells(ghost.ghost, ghost.ghost_tiers)}<td></td></tr>\n"
+            )
+    body.append("</table>\n<h2>Teams compared over the played period</h2>\n")
+    for path in images:
+        body.append(_img(path, path.stem.replace("_", " ")))
+    body.append("<h2>Team pages</h2>\n<ul>\n")
+    for team in teams:
+        body.append(f'<li><a href="team-{_e(team.name)}.html">{_e(team.name)}</a></li>\n')
+    body.append("</ul>\n")
+    return _page(f"Debrief — {workshop.name}", body)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def debrief_dir(workshop: Workshop) -> Path:
+    """Where the debrief goes by default: ``<session dir>/debrief``."""
+    return Path(workshop.store.path).parent / "debrief"
+
+
+def write_debrief(
+    workshop: Workshop, out_dir: str | Path | None = None, replications: int = DEFAULT_REPLICATIONS
+) -> list[Path]:
+    """Write the debrief pack (see the module docstring); returns the files written.
+
+    Refused with a one-line :class:`~sim.errors.ScenarioError` before any round is played.
+    """
+    if replications < 1:
+        raise _error(workshop, "replications must be at least 1")
+    teams = [_collect(workshop, team, replications) for team in workshop.teams]
+    out = Path(out_dir) if out_dir is not None else debrief_dir(workshop)
+    img = out / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    title = f"Workshop {workshop.name} · {workshop.scenario.scenario.name}"
+    for team in teams:
+        label = f"{title} · {team.name}"
+        images = {
+            "scorecard": scorecard_chart(
+                team.document, f"{label} · played period", img / f"{team.name}-scorecard.png"
+            ),
+            "cumulative_flow": cumulative_flow_chart(
+                team.log, label, img / f"{team.name}-cumulative-flow.png"
+            ),
+            "cycle_time_scatter": cycle_time_scatter_chart(
+                team.log, label, img / f"{team.name}-cycle-time.png"
+            ),
+            "incidents": incidents_chart(team.log, label, img / f"{team.name}-incidents.png"),
+        }
+        for i, luck in enumerate(team.luck):
+            name = "overall" if i else f"round-{team.rounds[-1].number}"
+            images[f"luck{i}"] = luck_chart(
+                luck, f"{label} · luck vs. decisions, {luck.label}",
+                img / f"{team.name}-luck-{name}.png",
+            )  # fmt: skip
+        written.extend(images.values())
+        page = out / f"team-{team.name}.html"
+        atomic_write(page, _team_html(workshop, team, images))
+        written.append(page)
+    variants = [(t.name, t.log, t.document) for t in teams]
+    variants.append((UNTOUCHED, teams[0].ghost_log, teams[0].ghost_document))
+    compared = compare_charts(variants, f"{title} · teams compared", img)
+    written.extend(compared)
+    index = out / "index.html"
+    atomic_write(index, _index_html(workshop, teams, compared))
+    written.append(index)
+    data = {
+        "workshop": workshop.name,
+        "replications": replications,
+        "teams": {
+            t.name: {
+                "rounds": [
+                    {"round": r.number, "metrics": {k: r.metrics.get(k) for k in KEY_METRICS},
+                     "tiers": r.tiers, "leaderboard": r.leaderboard, "score": r.score}
+                    for r in t.rounds
+                ],
+                "luck": [luck.to_dict() for luck in t.luck],
+            }
+            for t in teams
+        },
+    }  # fmt: skip
+    path = out / "debrief.json"
+    atomic_write(path, [json.dumps(data, indent=2)])
+    written.append(path)
+    return written

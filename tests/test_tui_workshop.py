@@ -1,0 +1,192 @@
+"""The workshop screens driven by Pilot: the facilitator console and the team client.
+
+Sessions live in tmp_path; polls are called directly instead of waiting for the 2 s timer.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList, Select, Static
+
+from sim.model.commands import SetPractice
+from sim.workshop.session import PLANNING, Workshop
+from tui.launcher import add_play_arguments, build_app, main
+from tui.screens.practices import PracticePanel
+from tui.workshop.facilitator import ConfirmScreen, FacilitatorApp, FacilitatorScreen, InjectScreen
+from tui.workshop.team import TeamApp, TeamBoard, TeamSummary
+
+pytestmark = pytest.mark.timeout(120)
+
+SIZE = (100, 30)
+
+
+def make_session(tmp_path: Path, name: str = "demo") -> Workshop:
+    return Workshop.create(name, "elite", 3, 2, round_days=14, seed=3, directory=tmp_path)
+
+
+def open_session(tmp_path: Path, name: str = "demo") -> Workshop:
+    return Workshop.open(name, tmp_path)
+
+
+def console(app: FacilitatorApp) -> FacilitatorScreen:
+    screen = app.screen
+    assert isinstance(screen, FacilitatorScreen)
+    return screen
+
+
+async def test_facilitator_shows_every_team_and_plays_a_round(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = FacilitatorApp(open_session(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        teams = app.screen.query_one("#teams", DataTable)
+        assert teams.row_count == 3
+        assert app.screen.query_one("#leaderboard", DataTable).row_count == 3
+        status = str(app.screen.query_one("#session-status", Static).render())
+        assert "Round 1 of 2: planning" in status
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)
+        state = open_session(tmp_path).status()
+        assert (state.round, state.status) == (2, PLANNING)
+        status = str(app.screen.query_one("#session-status", Static).render())
+        assert "Round 2 of 2: planning" in status
+        assert all(row.rounds_played == 1 for row in open_session(tmp_path).leaderboard())
+
+
+async def test_facilitator_confirm_can_be_declined(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = FacilitatorApp(open_session(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not console(app).busy
+        assert open_session(tmp_path).status().round == 1
+
+
+async def test_facilitator_injects_a_card_into_one_team(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = FacilitatorApp(open_session(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, InjectScreen)
+        assert all(card.available for card in modal.cards)
+        modal.query_one(Select).value = "team-2"
+        cards = modal.query_one(OptionList)
+        cards.highlighted = 1
+        chosen = modal.cards[1].id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)
+    assert open_session(tmp_path).status().pending_injects == [(chosen, "team-2")]
+
+
+async def test_team_client_submits_a_move_and_rejoins(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, TeamBoard)
+        line = str(board.query_one("#workshop-status", Static).render())
+        assert "Planning round 1" in line
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticePanel)
+        await pilot.press("enter")  # the highlighted row's next value: one move
+        await pilot.pause()
+        await pilot.press("escape")
+    moves = open_session(tmp_path).moves("team-1")
+    assert len(moves) == 1
+    assert open_session(tmp_path).status().teams[0].joined is not None
+
+    again = TeamApp(open_session(tmp_path), "team-1")  # a crashed client joins again
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = again.screen
+        assert isinstance(board, TeamBoard)
+        practice = moves[0]
+        assert isinstance(practice, SetPractice)
+        assert board.game.practices()[practice.practice] == practice.value
+        assert "1 move so far" in str(board.query_one("#workshop-status", Static).render())
+
+
+async def test_team_client_refuses_moves_outside_planning(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-3")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, TeamBoard)
+        facilitator = open_session(tmp_path)
+        facilitator.play_round(open_next=False)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamSummary)  # the poll found the played round
+        await pilot.press("escape")
+        assert isinstance(app.screen, TeamBoard)
+        assert "Round 1 played" in str(board.query_one("#workshop-status", Static).render())
+
+
+async def test_team_client_shows_the_summary_after_the_round(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, TeamBoard)
+        open_session(tmp_path).submit("team-2", SetPractice("change_approval", "peer_review"))
+        facilitator = FacilitatorApp(open_session(tmp_path))
+        async with facilitator.run_test(size=SIZE) as fpilot:
+            await fpilot.press("enter", "enter")
+            await facilitator.workers.wait_for_complete()
+            await fpilot.pause()
+        board.poll()
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, TeamSummary)
+        assert summary.report.number == 1
+        assert board.game.round_number == 2
+        assert "Planning round 2" in str(board.query_one("#workshop-status", Static).render())
+        await pilot.press("enter")
+        assert app.screen is board
+
+
+def parse_play(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_play_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_play_options_build_the_team_client(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = build_app(parse_play("--workshop", "demo", "--team", "team-1", "--dir", str(tmp_path)))
+    assert isinstance(app, TeamApp)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["play", "--workshop", "demo"],
+        ["play", "--team", "team-1"],
+        ["play", "--workshop", "nope", "--team", "team-1"],
+        ["play", "--workshop", "demo", "--team", "nobody"],
+        ["facilitate", "nope"],
+    ],
+)
+def test_input_errors_are_one_line_and_exit_2(
+    tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_session(tmp_path)
+    assert main([*argv, "--dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("shipit: ")
