@@ -1,4 +1,4 @@
-"""``shipit play`` and ``shipit serve``: the game's subcommands for the ``shipit`` CLI.
+"""``shipit play``, ``serve`` and ``facilitate``: the game's subcommands for the ``shipit`` CLI.
 
 ``sim`` never imports ``tui``; instead the console script calls :func:`main`, which runs
 :func:`sim.cli.main` with :func:`add_commands` as a parser extension.
@@ -43,10 +43,19 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
         help="person-days each round may invest in practices and people (default: no limit)",
     )  # fmt: skip
     parser.add_argument("--choose", action="store_true", help="start on the scenario chooser")
+    parser.add_argument(
+        "--workshop", metavar="NAME", default=None,
+        help="join a workshop session as a team (with --team)",
+    )  # fmt: skip
+    parser.add_argument("--team", metavar="T", default=None, help="your team in --workshop")
+    parser.add_argument(
+        "--dir", metavar="DIR", default=None,
+        help="workshop sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
+    )  # fmt: skip
 
 
 def add_commands(subparsers: Any) -> None:
-    """Register ``play`` and ``serve`` on the ``shipit`` subparsers."""
+    """Register ``play``, ``serve`` and ``facilitate`` on the ``shipit`` subparsers."""
     play = subparsers.add_parser(
         "play",
         help="play the game in this terminal",
@@ -75,10 +84,40 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument("--budget", metavar="PD", type=positive(float), help="budget per round")
     serve.set_defaults(handler=cmd_serve)
 
+    facilitate = subparsers.add_parser(
+        "facilitate",
+        help="run a workshop session from a console (teams, leaderboard, rounds, injects)",
+        description="The facilitator's console for a workshop session made with "
+        "`shipit workshop new`: enter plays the round, i injects a card, ? helps.",
+    )
+    facilitate.add_argument("name", metavar="NAME", help="session name")
+    facilitate.add_argument(
+        "--dir", metavar="DIR", default=None,
+        help="sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
+    )  # fmt: skip
+    facilitate.set_defaults(handler=cmd_facilitate)
+
+
+def build_team_app(args: argparse.Namespace) -> Any:
+    """The team client for ``play --workshop NAME --team T``; errors raise ScenarioError."""
+    from sim.errors import ScenarioError
+    from sim.workshop.session import Workshop
+
+    from .workshop.team import TeamApp
+
+    if not (args.workshop and args.team):
+        given, missing = ("--workshop", "--team") if args.workshop else ("--team", "--workshop")
+        raise ScenarioError(f"play {given}", missing, "both --workshop and --team are needed")
+    workshop = Workshop.open(args.workshop, args.dir)
+    return TeamApp(workshop, args.team)
+
 
 def build_app(args: argparse.Namespace) -> Any:
     """The app for parsed ``play`` arguments; input errors raise ScenarioError."""
     from sim.errors import ScenarioError
+
+    if getattr(args, "workshop", None) or getattr(args, "team", None):
+        return build_team_app(args)
     from sim.game import Game
     from sim.loading import load_scenario
 
@@ -111,6 +150,15 @@ def build_app(args: argparse.Namespace) -> Any:
 def cmd_play(args: argparse.Namespace) -> int:
     app = build_app(args)
     app.run()
+    return 0
+
+
+def cmd_facilitate(args: argparse.Namespace) -> int:
+    from sim.workshop.session import Workshop
+
+    from .workshop.facilitator import FacilitatorApp
+
+    FacilitatorApp(Workshop.open(args.name, args.dir)).run()
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Workshop screens: the facilitator console and the team client (see :mod:`sim.workshop`)."""
