@@ -32,7 +32,15 @@ from .errors import ScenarioError
 from .events import Event, Kind
 from .loading import validate_data
 from .metrics.tiers import TIER_RANK, tier_of
-from .model import Command, InjectIncident, ResizePool, SetPractice, Simulation
+from .model import (
+    Command,
+    InjectIncident,
+    ReleaseFreeze,
+    ResizePool,
+    SetPractice,
+    Simulation,
+    TrafficSpike,
+)
 from .model.commands import command_from_dict, command_to_dict
 from .model.simulation import PoolSnapshot
 from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
@@ -633,6 +641,10 @@ def describe_command(command: Command) -> str:
         return f"resize {command.role} to {command.size}"
     if isinstance(command, InjectIncident):
         return f"injected a severity-{command.severity} incident"
+    if isinstance(command, TrafficSpike):
+        return f"traffic spike: {command.factor:g}× normal load for {command.days:g} days"
+    if isinstance(command, ReleaseFreeze):
+        return f"release freeze for {command.days:g} days (hotfixes only)"
     return str(command)
 
 

@@ -76,6 +76,8 @@ class Luck:
     untouched_actual: dict[str, float | None]
     decisions: dict[str, list[float | None]] = field(default_factory=dict)
     untouched: dict[str, list[float | None]] = field(default_factory=dict)
+    decisions_label: str = "your decisions"
+    """How the charts name the decisions' futures ("your decisions + cards" with injects)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -101,6 +103,7 @@ def luck_vs_decisions(
     label: str,
     actual: dict[str, Any] | None = None,
     untouched_actual: dict[str, Any] | None = None,
+    decisions_label: str = "your decisions",
 ) -> Luck:
     """Run replications ``1..replications`` of ``commands`` and untouched over the window.
 
@@ -115,7 +118,7 @@ def luck_vs_decisions(
         label, start, end,
         {k: actual.get(k) for k in KEY_METRICS},
         {k: untouched_actual.get(k) for k in KEY_METRICS},
-        {k: [] for k in KEY_METRICS}, {k: [] for k in KEY_METRICS},
+        {k: [] for k in KEY_METRICS}, {k: [] for k in KEY_METRICS}, decisions_label,
     )  # fmt: skip
     for replication in range(1, replications + 1):
         with_moves = window_metrics(scenario, seed, replication, commands, start, end)[0]
@@ -193,25 +196,30 @@ def luck_chart(luck: Luck, title: str, path: Path) -> Path:
         ):
             xs = [factor * v for v in _values(values)]
             ys = row + rng.uniform(-0.18, 0.18, len(xs))
-            ax.scatter(xs, ys, s=70, color=colour, alpha=0.75, edgecolors="white", zorder=3)
+            ax.scatter(xs, ys, s=70, color=colour, alpha=0.75, edgecolors="white", zorder=5)
+            if not xs:
+                ax.text(0.5, row, "not measured in any future (nothing happened to measure)",
+                        transform=ax.get_yaxis_transform(), ha="center", va="center",
+                        fontsize=12, color="#666666")  # fmt: skip
         ghost = luck.untouched_actual.get(key)
         if ghost is not None:
             ax.axvline(factor * ghost, color=GREY, linestyle="--", linewidth=LINE_W - 1,
-                       label="untouched organisation, this future")  # fmt: skip
+                       label="untouched organisation in the played future")  # fmt: skip
         actual = luck.actual.get(key)
         if actual is not None:
             ax.axvline(factor * actual, color=VERMILLION, linewidth=LINE_W, path_effects=HALO,
-                       label="your actual result", zorder=4)  # fmt: skip
-        ax.set_yticks([0, 1], ["untouched", "your decisions"], fontsize=13)
+                       label="your actual result (the played future)", zorder=4)  # fmt: skip
+        ax.set_yticks([0, 1], ["untouched", luck.decisions_label], fontsize=13)
         ax.set_ylim(-0.5, 1.5)
         ax.grid(True, axis="x", color="#DDDDDD")
         ax.grid(False, axis="y")
-    axes[0].legend(fontsize=12, loc="lower right", bbox_to_anchor=(1.0, 1.02), ncols=2,
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=13,
                    frameon=False)  # fmt: skip
     n = len(luck.decisions[KEY_METRICS[0]])
     axes[-1].set_xlabel(
-        f"{luck.label}: each dot is one of {n} other futures (replications 1–{n}); "
-        "solid line: what actually happened",
+        f"{luck.label}: each dot is one of {n} other futures (replications 1–{n})",
         fontsize=13,
         color=BLACK,
     )

@@ -139,10 +139,13 @@ def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
     metrics, sim = window_metrics(scenario, seed, 0, commands, start, end, keep_log=True)
     ghost_metrics, ghost_sim = window_metrics(scenario, seed, 0, (), start, end, keep_log=True)
     last = rounds[-1]
+    cards = any(r.injected for r in rounds)
+    label = "your decisions + cards" if cards else "your decisions"
     luck = [
         luck_vs_decisions(
             scenario, seed, commands, last.start, last.end, replications,
             f"round {last.number}", actual=last.metrics, untouched_actual=last.ghost,
+            decisions_label=label,
         )
     ]  # fmt: skip
     if len(rounds) > 1:
@@ -150,6 +153,7 @@ def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
             luck_vs_decisions(
                 scenario, seed, commands, start, end, replications,
                 f"rounds 1–{last.number}", actual=metrics, untouched_actual=ghost_metrics,
+                decisions_label=label,
             )
         )  # fmt: skip
     return _Team(
@@ -182,7 +186,7 @@ def _e(text: Any) -> str:
 
 def _page(title: str, body: Sequence[str]) -> list[str]:
     return [
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         *body,
         "\n</body>\n</html>\n",
@@ -206,9 +210,7 @@ def _keys_cells(metrics: dict[str, Any], tiers: dict[str, Any]) -> str:
     return "".join(cells) + f"<td>{_tier(tiers.get('overall'))}</td>"
 
 
-KEY_HEADERS = "".join(
-    f"<th>{_e(KEY_NAMES[m][0])}</th>" for m in KEY_METRICS
-) + "<th>overall</th>"
+KEY_HEADERS = "".join(f"<th>{_e(KEY_NAMES[m][0])}</th>" for m in KEY_METRICS) + "<th>overall</th>"
 
 
 def _day(t: float, start: float) -> str:
@@ -243,8 +245,9 @@ def _team_html(workshop: Workshop, team: _Team, images: dict[str, Path]) -> list
                 f'<td class="l">{who}</td></tr>\n'
             )
         if r.cards:
-            body.append(f'<tr><td>{r.number}</td><td></td><td class="l">cards played: '
-                        f'{_e(", ".join(r.cards))}</td><td class="l">facilitator</td></tr>\n')  # fmt: skip
+            cards = _e(", ".join(r.cards))
+            body.append(f'<tr><td>{r.number}</td><td></td><td class="l">cards played: {cards}'
+                        '</td><td class="l">facilitator</td></tr>\n')  # fmt: skip
     body.append("</table>\n")
     body.append(
         '<h2>The four keys per round</h2>\n<table id="four-keys"><tr><th>round</th>'
@@ -286,7 +289,7 @@ def _index_html(workshop: Workshop, teams: list[_Team], images: list[Path]) -> l
         f'<p class="meta">Scenario <b>{_e(workshop.scenario.scenario.name)}</b> · seed '
         f"{workshop.seed} · round {status.round} of {status.rounds} ({status.status}) · "
         f"{workshop.round_days:g} days per round</p>\n",
-        "<h2>Leaderboard</h2>\n<table id=\"leaderboard\"><tr><th>#</th>"
+        '<h2>Leaderboard</h2>\n<table id="leaderboard"><tr><th>#</th>'
         '<th class="l">team</th><th>rounds</th><th>total</th><th>last round</th></tr>\n',
     ]
     for row in workshop.leaderboard():
