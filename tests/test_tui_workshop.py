@@ -190,3 +190,25 @@ def test_input_errors_are_one_line_and_exit_2(
     assert main([*argv, "--dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("shipit: ")
+
+
+def test_serve_forwards_a_workshop_team(tmp_path, monkeypatch):
+    """`shipit serve --workshop NAME --team T` serves that team's client to every tab."""
+    from sim.cli import main
+    from sim.workshop.session import Workshop
+    from tui import launcher, serve
+
+    Workshop.create("web", "elite", 2, 1, round_days=14, directory=tmp_path)
+    seen = {}
+
+    def fake_serve(host, port, public_url, args):
+        seen.update(host=host, port=port, args=list(args))
+
+    monkeypatch.setattr(serve, "serve", fake_serve)
+    argv = ["serve", "--workshop", "web", "--team", "team-2", "--dir", str(tmp_path)]
+    argv += ["--port", "8002"]
+    assert main(argv, extensions=[launcher.add_commands]) == 0
+    assert seen["port"] == 8002
+    assert seen["args"] == ["--workshop", "web", "--team", "team-2", "--dir", str(tmp_path)]
+    bad = ["serve", "--workshop", "web", "--team", "nobody", "--dir", str(tmp_path)]
+    assert main(bad, extensions=[launcher.add_commands]) == 2

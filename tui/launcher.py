@@ -82,6 +82,15 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument("--seed", metavar="N", type=seed, help="master random seed")
     serve.add_argument("--rounds", metavar="R", type=positive(int), help="rounds")
     serve.add_argument("--budget", metavar="PD", type=positive(float), help="budget per round")
+    serve.add_argument(
+        "--workshop", metavar="NAME", default=None,
+        help="serve one team of a workshop session in the browser (with --team)",
+    )  # fmt: skip
+    serve.add_argument("--team", metavar="T", default=None, help="the team for --workshop")
+    serve.add_argument(
+        "--dir", metavar="DIR", default=None,
+        help="workshop sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
+    )  # fmt: skip
     serve.set_defaults(handler=cmd_serve)
 
     facilitate = subparsers.add_parser(
@@ -178,6 +187,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from sim.loading import load_scenario
 
         load_scenario(args.scenario)
+    if args.workshop or args.team:
+        # One server per team (e.g. ports 8001, 8002 …): each browser tab joins that team.
+        build_team_app(args)  # checks the session and the team before serving
+        forwarded = ["--workshop", args.workshop, "--team", args.team]
+        if args.dir:
+            forwarded += ["--dir", args.dir]
     try:
         serve(args.host, args.port, args.public_url, forwarded)
     except KeyboardInterrupt:
