@@ -39,7 +39,7 @@ def console(app: FacilitatorApp) -> FacilitatorScreen:
 
 async def test_facilitator_shows_every_team_and_plays_a_round(tmp_path: Path) -> None:
     make_session(tmp_path)
-    app = FacilitatorApp(open_session(tmp_path))
+    app = FacilitatorApp(open_session(tmp_path), debrief=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         teams = app.screen.query_one("#teams", DataTable)
@@ -62,7 +62,7 @@ async def test_facilitator_shows_every_team_and_plays_a_round(tmp_path: Path) ->
 
 async def test_facilitator_confirm_can_be_declined(tmp_path: Path) -> None:
     make_session(tmp_path)
-    app = FacilitatorApp(open_session(tmp_path))
+    app = FacilitatorApp(open_session(tmp_path), debrief=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.press("escape")
@@ -73,7 +73,7 @@ async def test_facilitator_confirm_can_be_declined(tmp_path: Path) -> None:
 
 async def test_facilitator_injects_a_card_into_one_team(tmp_path: Path) -> None:
     make_session(tmp_path)
-    app = FacilitatorApp(open_session(tmp_path))
+    app = FacilitatorApp(open_session(tmp_path), debrief=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
         await pilot.pause()
@@ -145,7 +145,7 @@ async def test_team_client_shows_the_summary_after_the_round(tmp_path: Path) -> 
         board = app.screen
         assert isinstance(board, TeamBoard)
         open_session(tmp_path).submit("team-2", SetPractice("change_approval", "peer_review"))
-        facilitator = FacilitatorApp(open_session(tmp_path))
+        facilitator = FacilitatorApp(open_session(tmp_path), debrief=False)
         async with facilitator.run_test(size=SIZE) as fpilot:
             await fpilot.press("enter", "enter")
             await facilitator.workers.wait_for_complete()
@@ -212,3 +212,20 @@ def test_serve_forwards_a_workshop_team(tmp_path, monkeypatch):
     assert seen["args"] == ["--workshop", "web", "--team", "team-2", "--dir", str(tmp_path)]
     bad = ["serve", "--workshop", "web", "--team", "nobody", "--dir", str(tmp_path)]
     assert main(bad, extensions=[launcher.add_commands]) == 2
+
+
+@pytest.mark.timeout(180)
+async def test_facilitator_writes_the_debrief_pack_after_a_round(tmp_path: Path) -> None:
+    make_session(tmp_path)
+    app = FacilitatorApp(open_session(tmp_path), debrief=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    pack = tmp_path / "demo" / "debrief"
+    assert (pack / "index.html").exists()
+    assert sorted(p.name for p in pack.glob("team-*.html")) == [
+        "team-team-1.html",
+        "team-team-2.html",
+        "team-team-3.html",
+    ]

@@ -104,6 +104,10 @@ def add_commands(subparsers: Any) -> None:
         "--dir", metavar="DIR", default=None,
         help="sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
     )  # fmt: skip
+    facilitate.add_argument(
+        "--no-debrief", action="store_true",
+        help="do not write the debrief pack after each round (shipit workshop report can)",
+    )  # fmt: skip
     facilitate.set_defaults(handler=cmd_facilitate)
 
 
@@ -167,7 +171,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
 
     from .workshop.facilitator import FacilitatorApp
 
-    FacilitatorApp(Workshop.open(args.name, args.dir)).run()
+    FacilitatorApp(Workshop.open(args.name, args.dir), debrief=not args.no_debrief).run()
     return 0
 
 

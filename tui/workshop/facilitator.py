@@ -345,7 +345,7 @@ class FacilitatorScreen(Screen[None]):
         """Play the round on a connection of this thread's own."""
         workshop = Workshop(Store.open(path))
         try:
-            workshop.play_round()
+            workshop.play_round(debrief=getattr(self.app, "debrief", False))
             return workshop.status().round
         finally:
             workshop.close()
@@ -409,9 +409,11 @@ class FacilitatorApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, workshop: Workshop) -> None:
+    def __init__(self, workshop: Workshop, debrief: bool = True) -> None:
         super().__init__()
         self.workshop = workshop
+        self.debrief = debrief
+        """Write the debrief pack after every round (``shipit workshop report`` does too)."""
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
