@@ -45,7 +45,7 @@ from sim.loading import (
     scenario_json_schema,
 )
 from sim.model import Command
-from sim.outputs import OutputError, atomic_write, check_output_path
+from sim.outputs import OutputError, atomic_write, check_output_dir, check_output_path
 from sim.practices import CATALOGUE
 from sim.progress import runs_progress
 from sim.report import comparison_table, practices_table, scenarios_table, scorecard
@@ -293,22 +293,7 @@ def _compare_many(
 def check_plots_dir(raw: str) -> Path:
     """Check a ``--plots DIR`` before running: an existing directory, or a new one whose
     parent exists.  A new directory is created only after the run (nothing half-made)."""
-    path = Path(raw).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise CLIError(f"--plots {raw}: is not a directory; give a directory for the charts")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise CLIError(f"--plots {raw}: cannot write to the directory")
-        return path
-    parent = path.parent
-    if not parent.is_dir():
-        raise CLIError(
-            f"--plots {raw}: directory {str(parent)!r} does not exist; "
-            "the charts directory may be new, its parent must exist"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise CLIError(f"--plots {raw}: cannot create it in {str(parent)!r}")
-    return path
+    return check_output_dir(raw, "--plots", "the charts")
 
 
 def _load_plots() -> ModuleType:

@@ -48,6 +48,27 @@ def check_output_path(raw: str, option: str) -> Path:
     return path
 
 
+def check_output_dir(raw: str | Path, option: str, what: str = "results") -> Path:
+    """Check an output directory before any work: existing and writable, or new with an
+    existing, writable parent (it is created only once there is something to write)."""
+    path = Path(raw).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise OutputError(f"{option} {raw}: is not a directory; give a directory for {what}")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise OutputError(f"{option} {raw}: cannot write to the directory")
+        return path
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"{option} {raw}: directory {str(parent)!r} does not exist; the {what} "
+            "directory may be new, its parent must exist"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{option} {raw}: cannot create it in {str(parent)!r}")
+    return path
+
+
 def _new_file_mode(path: Path) -> int:
     """Permissions for the replacement file: the old file's, or the usual ones for a new file.
 

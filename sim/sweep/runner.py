@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sim import __version__
-from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError, atomic_write
+from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError, atomic_write, check_output_dir
 
 from .execute import ERROR, run_point
 from .spec import SweepSpec
@@ -120,22 +120,7 @@ class _Task(NamedTuple):
 
 def check_out_dir(raw: str | Path, option: str = "--out") -> Path:
     """Check an output directory before any work: existing, or new with an existing parent."""
-    path = Path(raw).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise OutputError(f"{option} {raw}: is not a directory; give a directory for results")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise OutputError(f"{option} {raw}: cannot write to the directory")
-        return path
-    parent = path.parent
-    if not parent.is_dir():
-        raise OutputError(
-            f"{option} {raw}: directory {str(parent)!r} does not exist; the results "
-            "directory may be new, its parent must exist"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{option} {raw}: cannot create it in {str(parent)!r}")
-    return path
+    return check_output_dir(raw, option, "results")
 
 
 def run_sweep(
