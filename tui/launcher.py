@@ -15,9 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from sim.argtypes import positive, seed
+from sim.workshop.cli import dir_option
 
 PROG = "shipit"
 EXIT_USAGE = 2
+
+
+def add_team_options(parser: argparse.ArgumentParser, workshop_help: str) -> None:
+    """``--workshop NAME --team T [--dir DIR]``: play (or serve) one team of a session."""
+    parser.add_argument("--workshop", metavar="NAME", default=None, help=workshop_help)
+    parser.add_argument("--team", metavar="T", default=None, help="the team in --workshop")
+    dir_option(parser)
 
 
 def add_play_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,15 +51,7 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
         help="person-days each round may invest in practices and people (default: no limit)",
     )  # fmt: skip
     parser.add_argument("--choose", action="store_true", help="start on the scenario chooser")
-    parser.add_argument(
-        "--workshop", metavar="NAME", default=None,
-        help="join a workshop session as a team (with --team)",
-    )  # fmt: skip
-    parser.add_argument("--team", metavar="T", default=None, help="your team in --workshop")
-    parser.add_argument(
-        "--dir", metavar="DIR", default=None,
-        help="workshop sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
-    )  # fmt: skip
+    add_team_options(parser, "join a workshop session as a team (with --team)")
 
 
 def add_commands(subparsers: Any) -> None:
@@ -82,15 +82,7 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument("--seed", metavar="N", type=seed, help="master random seed")
     serve.add_argument("--rounds", metavar="R", type=positive(int), help="rounds")
     serve.add_argument("--budget", metavar="PD", type=positive(float), help="budget per round")
-    serve.add_argument(
-        "--workshop", metavar="NAME", default=None,
-        help="serve one team of a workshop session in the browser (with --team)",
-    )  # fmt: skip
-    serve.add_argument("--team", metavar="T", default=None, help="the team for --workshop")
-    serve.add_argument(
-        "--dir", metavar="DIR", default=None,
-        help="workshop sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
-    )  # fmt: skip
+    add_team_options(serve, "serve one team of a workshop session in the browser (with --team)")
     serve.set_defaults(handler=cmd_serve)
 
     facilitate = subparsers.add_parser(
@@ -100,10 +92,7 @@ def add_commands(subparsers: Any) -> None:
         "`shipit workshop new`: enter plays the round, i injects a card, ? helps.",
     )
     facilitate.add_argument("name", metavar="NAME", help="session name")
-    facilitate.add_argument(
-        "--dir", metavar="DIR", default=None,
-        help="sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
-    )  # fmt: skip
+    dir_option(facilitate)
     facilitate.add_argument(
         "--no-debrief", action="store_true",
         help="do not write the debrief pack after each round (shipit workshop report can)",

@@ -16,8 +16,15 @@ from rich.table import Table
 
 from ..argtypes import positive, positive_int, seed
 from .deck import load_deck
-from .report import DEFAULT_REPLICATIONS, write_debrief
-from .session import LeaderboardRow, Workshop
+from .session import DEBRIEF_REPLICATIONS, LeaderboardRow, Workshop
+
+
+def dir_option(parser: argparse.ArgumentParser) -> None:
+    """``--dir DIR``: where workshop sessions live (shared by every workshop command)."""
+    parser.add_argument(
+        "--dir", metavar="DIR", default=None,
+        help="workshop sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
+    )  # fmt: skip
 
 
 def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -30,12 +37,6 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
         "in DIR/NAME/session.db (DIR: --dir, $SHIPIT_WORKSHOPS or ./workshops).",
     )
     sub = workshop.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
-
-    def dir_option(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--dir", metavar="DIR", default=None,
-            help="sessions folder (default: $SHIPIT_WORKSHOPS or ./workshops)",
-        )  # fmt: skip
 
     new = sub.add_parser("new", help="create a session", description="Create a session.")
     new.add_argument("name", metavar="NAME", help="session name: letters, digits, - and _")
@@ -93,9 +94,9 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     report.add_argument("name", metavar="NAME")
     report.add_argument(
-        "--replications", metavar="N", type=positive_int, default=DEFAULT_REPLICATIONS,
+        "--replications", metavar="N", type=positive_int, default=DEBRIEF_REPLICATIONS,
         help=f"other futures per distribution in 'luck vs. decisions' "
-        f"(default {DEFAULT_REPLICATIONS})",
+        f"(default {DEBRIEF_REPLICATIONS})",
     )  # fmt: skip
     report.add_argument("--out", metavar="DIR", default=None, help="output folder")
     dir_option(report)
@@ -191,6 +192,8 @@ def _cmd_play_round(args: argparse.Namespace) -> int:
     after = "finished" if status.status == "finished" else f"round {status.round} planning"
     _console().print(leaderboard_table(rows, f"Leaderboard after round {number} ({after})"))
     if args.debrief:
+        from .report import write_debrief  # late: charts pull in matplotlib
+
         paths = write_debrief(workshop)
         print(f"debrief written to {paths[-1].parent} ({len(paths)} files)")
     workshop.close()
@@ -200,6 +203,8 @@ def _cmd_play_round(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     workshop = Workshop.open(args.name, args.dir)
     try:
+        from .report import write_debrief  # late: charts pull in matplotlib
+
         paths = write_debrief(workshop, out_dir=args.out, replications=args.replications)
     finally:
         workshop.close()

@@ -48,9 +48,9 @@ from .luck import (
     window_metrics,
 )
 from .scoring import FOUR_KEYS
-from .session import KEY_METRICS, Workshop
+from .session import DEBRIEF_REPLICATIONS, KEY_METRICS, Workshop
 
-DEFAULT_REPLICATIONS = 10
+DEFAULT_REPLICATIONS = DEBRIEF_REPLICATIONS
 UNTOUCHED = "untouched organisation"
 
 

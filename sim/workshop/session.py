@@ -45,6 +45,9 @@ KEY_METRICS: tuple[str, ...] = (
 """The four keys' metrics shown on the leaderboard."""
 _RETRIES = 20
 
+DEBRIEF_REPLICATIONS = 10
+"""Other futures per side in the debrief's luck-vs-decisions charts (by default)."""
+
 
 class WorkshopError(ScenarioError):
     """A workshop request the rules refuse (wrong phase, over budget, unknown team)."""
