@@ -28,7 +28,9 @@ kind                      subject    data
 ``deployed``              batch      ``{"items", "failed": bool, "cause", "hotfix": bool,
                                       "canary": bool}`` — one production deployment
 ``delivered``             item       ``{"kind", "batch"}`` — running in production for all users
-``returned``              item       ``{"reason"}`` — taken out of a batch (rollback, defect)
+``returned``              item       ``{"reason", "faulty"}`` — taken out of a batch or out of
+                                     production (rollback, flag-off, regression); ``faulty``
+                                     false: rolled back with a faulty neighbour
 ``incident_opened``       incident   ``{"cause", "severity", "share", "batch", "change": bool}``
 ``incident_detected``     incident   ``{"by": "customer"|"threshold"|"observability"|"canary"}``
 ``diagnosis_started``     incident   ``{"pool"}``
@@ -42,6 +44,7 @@ kind                      subject    data
 ``adoption``              -1         ``{"practice", "value", "effort_person_days", "ramp_days"}``
 ``command``               -1         ``{"command": {...}}`` — a live control, for replay
 ``window``                -1         ``{"warmup_hours", "until_hours"}`` — measurement window
+``services``              -1         ``{"services"}`` — services (release lanes) in use from now
 ========================  =========  ==========================================================
 """
 
@@ -82,6 +85,7 @@ class Kind(StrEnum):
     ADOPTION = "adoption"
     COMMAND = "command"
     WINDOW = "window"
+    SERVICES = "services"
 
 
 class Event(NamedTuple):

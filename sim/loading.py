@@ -162,7 +162,7 @@ def validate_data(data: dict[str, Any], source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _convert(exc, source) from None
+        raise explain_error(exc, source) from None
 
 
 # --------------------------------------------------------------------------- overrides
@@ -254,7 +254,7 @@ def scenario_json_schema() -> dict[str, Any]:
 # --------------------------------------------------------------------------- messages
 
 
-def _convert(exc: ValidationError, source: str) -> ScenarioError:
+def explain_error(exc: ValidationError, source: str) -> ScenarioError:
     """Turn pydantic's first error into a one-line ScenarioError with a key path.
 
     Only the first error is reported: pydantic's order is deterministic, and one precise

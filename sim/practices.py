@@ -181,6 +181,20 @@ CATALOGUE: tuple[Practice, ...] = (
         "security",
     ),
     Practice(
+        "loosely_coupled",
+        (False, True),
+        False,
+        "Loosely coupled services: each team releases its own service on its own.",
+        "Gives every team its own release lane (its own batches, regression, approval and "
+        "deploy lock) and its own service: a failure hurts that service's users only. "
+        "Without it the organisation releases one system through one lane.",
+        "Smaller batches and more frequent releases per service; failures hit fewer users.",
+        "DORA-2019 p.42; DORA-2021 p.26 (3x); Reinertsen B15",
+        60.0,
+        90.0,
+        "automation",
+    ),
+    Practice(
         "postmortems",
         ("blame", "blameless"),
         "blame",

@@ -91,9 +91,19 @@ class OrgConfig(Section):
         10.0,
         "person-days/hire",
         "Brooks 1975 (adding people slows a team first); assumption",
-        "Developer time spent bringing each person hired mid-run up to speed.",
+        "Experienced developers' time spent bringing each person hired mid-run up to speed.",
         ge=0,
         le=200,
+    )
+    ramp_up_days: float = param(
+        60.0,
+        "days",
+        "Brooks 1975; Abdel-Hamid 1989 (IEEE TSE 15(2): new hires assimilate over months); "
+        "Rastogi et al. 2015 (ramp-up takes weeks); assumption",
+        "Days until a person hired mid-run is fully productive; productivity rises "
+        "linearly from 0.",
+        ge=0,
+        le=365,
     )
 
 
@@ -168,16 +178,24 @@ class PracticesConfig(Section):
     postmortems: Literal["blame", "blameless"] = param(
         "blame", "choice", "DORA-2019 p.47; Westrum 2004", "Incident review culture."
     )
+    loosely_coupled: bool = param(
+        False,
+        "bool",
+        "DORA-2019 p.42; DORA-2021 p.26 (3x); Reinertsen B15",
+        "Each team releases its own service through its own release lane; otherwise the "
+        "organisation releases one system through one lane.",
+    )
 
 
 class DevelopmentConfig(Section):
     """``[development]``: building a change, integration cost and defects."""
 
     code_defect_prob: float = param(
-        0.08,
-        "probability/change",
+        0.12,
+        "probability/person-day",
         "assumption; DORA-2018 p.32 (10-20% of defects found by users)",
-        "Chance a change carries a latent defect that would fail in production.",
+        "Chance each person-day of work leaves a latent defect that would fail in "
+        "production: a change of e person-days carries one with 1 - (1 - p)^e.",
         ge=0,
         le=1,
     )
@@ -259,7 +277,7 @@ class HandoffConfig(Section):
         le=720,
     )
     context_loss_defect_prob: float = param(
-        0.01,
+        0.005,
         "probability/hand-off",
         "assumption",
         "Defect risk added by each hand-off.",
@@ -280,16 +298,22 @@ class TestingConfig(Section):
         le=1440,
     )
     automated_detection_partial: float = param(
-        0.5, "probability", "assumption", "Defect detection of a partial suite.", ge=0, le=1
+        0.6, "probability", "assumption", "Defect detection of a partial suite.", ge=0, le=1
     )
     automated_detection_full: float = param(
-        0.9, "probability", "assumption", "Defect detection of a full suite.", ge=0, le=1
+        0.9,
+        "probability",
+        "assumption; at least what a partial suite, manual testing and a regression cycle "
+        "find together, so more automation never tests less",
+        "Defect detection of a full suite.",
+        ge=0,
+        le=1,
     )
     manual_test_hours: float = param(
         4.0, "person-hours/change", "assumption", "Tester effort per change.", ge=0, le=200
     )
     manual_detection_prob: float = param(
-        0.6,
+        0.5,
         "probability",
         "assumption",
         "Defect detection of per-change manual testing.",
@@ -313,11 +337,21 @@ class TestingConfig(Section):
     regression_testers: int = param(
         1, "people", "assumption", "Testers a regression cycle occupies.", ge=0, le=1000
     )
+    regression_cv: float = param(
+        0.3,
+        "ratio",
+        "assumption (test cycles overrun and vary)",
+        "Coefficient of variation of a regression cycle's length (lognormal around "
+        "its mean); 0 = always exactly the mean.",
+        ge=0,
+        le=3,
+    )
     hotfix_regression_share: float = param(
         0.3,
         "ratio",
         "assumption",
-        "Share of a regression cycle an emergency fix still needs without full automation.",
+        "Share of a regression cycle an emergency fix still runs without full automation; "
+        "it finds that share of what a whole cycle would.",
         ge=0,
         le=1,
     )
@@ -358,7 +392,12 @@ class DeploymentConfig(Section):
         0.25, "person-hours/change", "assumption", "Extra manual effort per change.", ge=0, le=24
     )
     manual_error_prob: float = param(
-        0.05, "probability/deploy", "DORA-2021 p.27", "Human error in a manual deploy.", ge=0, le=1
+        0.02,
+        "probability/deploy",
+        "assumption; DORA-2021 p.27 (automation cuts deploy errors)",
+        "Human error in a manual deploy.",
+        ge=0,
+        le=1,
     )
     maintenance_window: Literal["weekend", "nightly", "none"] = param(
         "weekend", "choice", "assumption", "When manual deploys may happen."
@@ -367,10 +406,16 @@ class DeploymentConfig(Section):
         15.0, "minutes", "assumption", "Duration of an automated deploy.", ge=0, le=1440
     )
     automated_error_prob: float = param(
-        0.005, "probability/deploy", "assumption", "Failure of the automation itself.", ge=0, le=1
+        0.015,
+        "probability/deploy",
+        "assumption (below manual_error_prob: DORA-2018 p.29)",
+        "Failure of an automated deploy itself (pipeline, infrastructure); its health "
+        "checks notice at once and it reverts itself within progressive.auto_rollback_minutes.",
+        ge=0,
+        le=1,
     )
     drift_failure_prob: float = param(
-        0.06,
+        0.02,
         "probability/deploy",
         "DORA-2014 p.14-18",
         "Config drift failure without IaC.",
@@ -378,13 +423,28 @@ class DeploymentConfig(Section):
         le=1,
     )
     drift_failure_prob_iac: float = param(
-        0.005, "probability/deploy", "assumption", "Config failure with IaC.", ge=0, le=1
+        0.005,
+        "probability/deploy",
+        "assumption",
+        "Drift failure with IaC (environments rebuilt from code rarely differ from the "
+        "ones tested).",
+        ge=0,
+        le=1,
     )
     provision_days: float = param(
         3.0, "days", "assumption", "Provisioning a test environment without IaC.", ge=0, le=90
     )
     provision_days_iac: float = param(
         0.02, "days", "assumption", "Provisioning a test environment with IaC.", ge=0, le=90
+    )
+    provision_cv: float = param(
+        0.5,
+        "ratio",
+        "assumption (hand-built environments vary)",
+        "Coefficient of variation of provisioning time without IaC (lognormal around its "
+        "mean); with IaC provisioning is scripted and takes exactly its mean.",
+        ge=0,
+        le=3,
     )
 
 
@@ -413,16 +473,23 @@ class IncidentsConfig(Section):
     """``[incidents]``: severity, impact and incidents with no change behind them."""
 
     severity_shares: Annotated[tuple[Share, Share, Share, Share], Field(strict=False)] = param(
-        (0.05, 0.15, 0.40, 0.40), "shares sev1..sev4", "assumption", "Severity mix of failures."
+        (0.02, 0.08, 0.30, 0.60),
+        "shares sev1..sev4",
+        "assumption (most faults hurt one feature for some users; few take a service down)",
+        "Severity mix of faults (each escaped defect, deploy error, drift or background "
+        "failure is one incident).",
     )
     impacted_share: Annotated[tuple[Share, Share, Share, Share], Field(strict=False)] = param(
-        (1.0, 0.5, 0.15, 0.03), "share of users", "assumption", "Users affected by severity."
+        (1.0, 0.25, 0.05, 0.01),
+        "share of the service's users",
+        "assumption",
+        "Users of the failing service affected, by severity.",
     )
     background_per_week: float = param(
         0.3,
-        "incidents/week",
+        "incidents/week/service",
         "SRE-WB App. C (~30% not change-caused)",
-        "Incidents with no change behind them.",
+        "Incidents with no change behind them, per service (release lane).",
         ge=0,
         le=1000,
     )
@@ -512,7 +579,21 @@ class RecoveryConfig(Section):
         3.0, "person-hours", "assumption", "Ops effort of a manual rollback.", ge=0, le=200
     )
     hotfix_effort_days: float = param(
-        0.25, "person-days", "assumption", "Mean effort of a fix-forward.", gt=0, le=30
+        0.25,
+        "person-days/fault",
+        "assumption",
+        "Mean effort to fix one fault forward; each fault of a failed deployment gets its "
+        "own fix and the fixes ship together as one patch.",
+        gt=0,
+        le=30,
+    )
+    hotfix_defect_factor: float = param(
+        2.0,
+        "ratio",
+        "assumption (emergency changes skip the usual care: ITIL emergency change)",
+        "Factor on the per-person-day defect probability of a fix written to restore service.",
+        ge=0,
+        le=20,
     )
 
 
@@ -523,10 +604,21 @@ class LearningConfig(Section):
         2.0, "person-days", "assumption", "Effort of one postmortem action.", gt=0, le=60
     )
     reduction_per_action: float = param(
-        0.05, "ratio", "assumption", "Failure-rate cut per completed action.", ge=0, le=1
+        0.03,
+        "ratio",
+        "assumption; direction from DORA-2019 p.47 and SRE book ch.15 (postmortem actions "
+        "prevent recurrence), no published size",
+        "Cut in the failure probabilities of the team whose incident it was, per delivered action.",
+        ge=0,
+        le=1,
     )
     floor: float = param(
-        0.4, "ratio", "assumption", "Lowest failure multiplier learning can reach.", ge=0, le=1
+        0.7,
+        "ratio",
+        "assumption",
+        "Lowest failure multiplier a team's learning can reach.",
+        ge=0,
+        le=1,
     )
     min_severity: int = param(
         3,
@@ -535,6 +627,71 @@ class LearningConfig(Section):
         "Incidents of this severity or worse get a postmortem.",
         ge=1,
         le=4,
+    )
+
+
+class AdoptionConfig(Section):
+    """``[adoption]``: the J-curve of changing how people work, and resistance to change."""
+
+    learning_slowdown: float = param(
+        0.25,
+        "share of effort",
+        "Coch & French 1948 (Human Relations 1(4): output fell by about a third after a job "
+        "change and recovered over weeks); assumption for software",
+        "Extra effort of development work at the start of an adoption's learning period, "
+        "falling linearly to 0 at its end.",
+        ge=0,
+        le=5,
+    )
+    learning_defect_factor: float = param(
+        1.5,
+        "ratio",
+        "assumption (people learning a new way of working make more mistakes; Satir change "
+        "model's chaos phase)",
+        "Factor on the defect probability of work committed at the start of a learning "
+        "period, falling linearly to 1 at its end.",
+        ge=1,
+        le=10,
+    )
+    max_learning_load: float = param(
+        2.0,
+        "adoptions",
+        "assumption",
+        "Cap on the summed learning load of adoptions that overlap.",
+        ge=0,
+        le=20,
+    )
+    blame_resistance: float = param(
+        1.5,
+        "ratio",
+        "Westrum 2004 (pathological and bureaucratic cultures crush or resist novelty); assumption",
+        "Factor on ramp and learning periods in a blame culture.",
+        ge=1,
+        le=10,
+    )
+    silo_resistance: float = param(
+        1.3,
+        "ratio",
+        "DORA-2018 p.44-50 (hand-offs between functions); assumption",
+        "Factor on ramp and learning periods in a siloed organisation.",
+        ge=1,
+        le=10,
+    )
+    reorganisation_person_days: float = param(
+        3.0,
+        "person-days/person",
+        "Skelton & Pais 2019 (Team Topologies: re-teaming has a cost); assumption",
+        "Time every person spends on a reorganisation (new teams, new ways of working).",
+        ge=0,
+        le=60,
+    )
+    reorganisation_learning_days: float = param(
+        60.0,
+        "days",
+        "Tuckman 1965 (new teams form and storm before they perform); assumption",
+        "Learning period after a reorganisation (before resistance factors).",
+        ge=0,
+        le=365,
     )
 
 
@@ -591,6 +748,7 @@ class Scenario(Section):
     detection: DetectionConfig = DetectionConfig()
     recovery: RecoveryConfig = RecoveryConfig()
     learning: LearningConfig = LearningConfig()
+    adoption: AdoptionConfig = AdoptionConfig()
     security: SecurityConfig = SecurityConfig()
     calendar: CalendarConfig = CalendarConfig()
 

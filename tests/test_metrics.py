@@ -62,8 +62,40 @@ def delivered(t: float, item: int, batch: int = 1) -> Event:
     return Event(t, Kind.DELIVERED, item, {"kind": "feature", "batch": batch})
 
 
-def returned(t: float, item: int) -> Event:
-    return Event(t, Kind.RETURNED, item, {"reason": "rollback"})
+def returned(t: float, item: int, faulty: bool = True) -> Event:
+    return Event(t, Kind.RETURNED, item, {"reason": "rollback", "faulty": faulty})
+
+
+def services(t: float, count: int) -> Event:
+    return Event(t, Kind.SERVICES, -1, {"services": count})
+
+
+def deployed_kind(
+    t: float, batch: int, kind: str, failed: bool = False, lane: int = 0, items: int = 1
+) -> Event:
+    data = {
+        "items": list(range(items)),
+        "failed": failed,
+        "cause": "defect" if failed else None,
+        "hotfix": kind == "hotfix",
+        "canary": False,
+        "kind": kind,
+        "lane": lane,
+    }
+    return Event(t, Kind.DEPLOYED, batch, data)
+
+
+def opened_in(t: float, incident: int, share: float, service: int, services_count: int) -> Event:
+    data = {
+        "cause": "defect",
+        "severity": 3,
+        "share": share,
+        "users": share / services_count,
+        "service": service,
+        "batch": 1,
+        "change": True,
+    }
+    return Event(t, Kind.INCIDENT_OPENED, incident, data)
 
 
 def opened(t: float, incident: int, share: float, change: bool = True, severity: Any = 2) -> Event:
@@ -159,8 +191,9 @@ def test_basic_run_values() -> None:
     # Lead times: item 1 10 − 4 = 6, item 2 10 − 6 = 4 → median 5, p85 4 + 0.85·2 = 5.7.
     assert m["lead_time_hours_median"] == approx(5.0)
     assert m["lead_time_hours_p85"] == approx(5.7)
-    # The one deployment failed; it was not a hotfix.
-    assert m["change_failure_rate"] == approx(1.0)
+    # The one deployment (a release) failed: 1 failed change over the release and the one
+    # remediation its failure needed → 1 / (1 + 1).  It was not a hotfix.
+    assert m["change_failure_rate"] == approx(0.5)
     assert m["rework_rate"] == approx(0.0)
     # Change incident opened 10, restored 13 → TTR 3; detected at 11 → TTD 1.
     assert m["time_to_restore_hours_median"] == approx(3.0)
@@ -362,7 +395,9 @@ def test_returned_then_redelivered() -> None:
     ]
     m = run(events)
     assert m["delivered"] == 1
-    assert m["lead_time_hours_median"] == pytest.approx(20.0 - 5.0)
+    # Both commits reached production (at 10 and 30): DORA lead time 5 and 5.
+    assert m["lead_time_hours_median"] == pytest.approx(5.0)
+    # The customer has item 1's working change at 20; item 2's was taken back.
     assert m["customer_lead_time_hours_mean"] == pytest.approx(20.0)
     # WIP: item 1 [0,10) + [12,20) = 18; item 2 [0,30) + [40,100] = 90 → 108 / 100 h.
     assert m["wip_mean"] == pytest.approx(1.08)
@@ -500,3 +535,132 @@ def test_wip_and_availability_match_brute_force(
     else:
         assert m["wip_mean"] is None
         assert m["availability"] is None
+
+
+# -- services, deployment kinds, remediation (issue 9) ---------------------------------------
+
+
+def test_deployment_frequency_is_per_service_and_counts_releases_only() -> None:
+    # 10 days, 2 services for the first 5 days and 4 for the last 5 → 30 service-days.
+    # 6 releases, 2 hotfixes and 1 redeploy: only the releases count.
+    events = [
+        window(0.0, 240.0),
+        services(0.0, 2),
+        services(120.0, 4),
+        *[deployed_kind(10.0 + 20 * i, i, "release", lane=i % 2) for i in range(6)],
+        deployed_kind(50.0, 10, "hotfix"),
+        deployed_kind(60.0, 11, "hotfix"),
+        deployed_kind(70.0, 12, "redeploy"),
+    ]
+    m = run(events)
+    assert m["deployment_frequency_per_day"] == pytest.approx(6 / 30)
+    assert m["deployments"] == 9
+    assert m["releases"] == 6
+    assert m["services_mean"] == pytest.approx(3.0)
+    # Remediation deployments (hotfix, redeploy) over all deployments.
+    assert m["rework_rate"] == pytest.approx(3 / 9)
+
+
+def test_change_failure_rate_counts_one_remediation_per_failure() -> None:
+    # 4 releases, 2 fail; one is fixed forward by a patch that fails too (then by another
+    # that works), the other rolled back and redeployed.  Failed changes F = 3 (2 releases,
+    # 1 patch); changes = 4 releases + 3 remediations → 3 / 7.  Flagging the faults off
+    # instead (no deployments at all) gives the same 3 failures only if patches fail: with
+    # just the 2 failed releases, 2 / 6 — remediation that needs no deployment is not
+    # penalised, and one that needs several is not rewarded.
+    base = [
+        window(0.0, 100.0),
+        deployed_kind(1.0, 1, "release", failed=True),
+        deployed_kind(2.0, 2, "release"),
+        deployed_kind(3.0, 3, "release", failed=True),
+        deployed_kind(4.0, 4, "release"),
+    ]
+    patched = [
+        *base,
+        deployed_kind(5.0, 5, "hotfix", failed=True),
+        deployed_kind(6.0, 6, "hotfix"),
+        deployed_kind(7.0, 7, "redeploy"),
+    ]
+    assert run(patched)["change_failure_rate"] == pytest.approx(3 / 7)
+    assert run(base)["change_failure_rate"] == pytest.approx(2 / 6)
+
+
+def test_a_change_rolled_back_with_a_faulty_neighbour_keeps_its_delivery() -> None:
+    # Items 1 (faulty) and 2 (good) go live at 10; a rollback at 12 takes both back; the
+    # good one is redeployed at 13 (still live as far as the metrics go), the faulty one is
+    # reworked (commit 18) and delivered at 30.
+    events = [
+        window(0.0, 100.0),
+        arrived(0.0, 1),
+        arrived(0.0, 2),
+        committed(4.0, 1),
+        committed(6.0, 2),
+        delivered(10.0, 1),
+        delivered(10.0, 2),
+        returned(12.0, 1, faulty=True),
+        returned(12.0, 2, faulty=False),
+        delivered(13.0, 2),
+        committed(18.0, 1, rework=True),
+        delivered(30.0, 1),
+    ]
+    m = run(events)
+    # DORA lead time: both commits reached production at 10 → 6 and 4.
+    assert m["lead_time_hours_median"] == pytest.approx(5.0)
+    # Customer lead time: item 2 at 10, item 1's working change at 30.
+    assert m["customer_lead_time_hours_mean"] == pytest.approx((10.0 + 30.0) / 2)
+    assert m["delivered"] == 2
+    # WIP: item 1 [0, 10) + [12, 30) = 28; item 2 [0, 10) = 10 → 38 / 100 h.
+    assert m["wip_mean"] == pytest.approx(0.38)
+
+
+def test_lead_time_runs_from_the_commit_that_reached_production() -> None:
+    # Caught before production (a regression or a canary): reworked, committed again at
+    # 40, delivered at 50 → lead time 10, not 50 − 5.
+    events = [
+        window(0.0, 100.0),
+        arrived(0.0, 1),
+        committed(5.0, 1),
+        returned(20.0, 1),
+        committed(40.0, 1, rework=True),
+        delivered(50.0, 1),
+    ]
+    m = run(events)
+    assert m["lead_time_hours_median"] == pytest.approx(10.0)
+    assert m["customer_lead_time_hours_mean"] == pytest.approx(50.0)
+
+
+def test_user_impact_is_capped_per_service_and_summed_over_services() -> None:
+    # 4 services; two incidents take the whole of service 0 down for 10 h (capped at its
+    # quarter of the users), a third takes half of service 1 for 10 h.
+    events = [
+        window(0.0, 100.0),
+        opened_in(10.0, 1, 1.0, service=0, services_count=4),
+        opened_in(10.0, 2, 1.0, service=0, services_count=4),
+        opened_in(10.0, 3, 0.5, service=1, services_count=4),
+        restored(20.0, 1),
+        restored(20.0, 2),
+        restored(20.0, 3),
+    ]
+    m = run(events)
+    assert m["user_impact_hours"] == pytest.approx(10 * 0.25 + 10 * 0.125)
+    assert m["availability"] == pytest.approx(1 - 3.75 / 100)
+
+
+def test_overload_flag_separates_a_growing_backlog_from_noise() -> None:
+    # 200 demand items arrive over 100 h; none is started → backlog +200, far above
+    # 2 sqrt(2 · 200) = 40: overloaded.  If all are started at once, the backlog ends
+    # where it began: not overloaded.
+    arrivals = [arrived(0.5 * i, i) for i in range(200)]
+    waiting = [queued(0.5 * i, i, "development") for i in range(200)]
+    m = run([window(0.0, 100.0), *arrivals, *waiting])
+    assert m["backlog_end"] == 200
+    assert m["backlog_growth_per_week"] == pytest.approx(200 / (100 / 168))
+    assert m["overloaded"] == 1.0
+    assert m["demand_delivered_share"] == 0.0
+    served = [started(0.5 * i, i, "development") for i in range(200)]
+    m = run([window(0.0, 100.0), *arrivals, *waiting, *served])
+    assert m["backlog_end"] == 0
+    assert m["overloaded"] == 0.0
+    # Growth of 39 items is within two standard deviations of a driftless queue.
+    some = [started(0.5 * i, i, "development") for i in range(161)]
+    assert run([window(0.0, 100.0), *arrivals, *waiting, *some])["overloaded"] == 0.0

@@ -31,21 +31,38 @@ METRICS: tuple[MetricDef, ...] = (
     # -- DORA four keys (+ rework rate) ---------------------------------------------------
     MetricDef(
         "deployment_frequency_per_day",
-        "deployments/day",
-        "Production deployments (`deployed` events, failed ones included) in the window "
-        "divided by the window length in days.",
+        "deployments/day/service",
+        "DORA asks per application or service: release deployments (`deployed` events of "
+        "kind `release`, failed ones included) in the window divided by service-days (the "
+        "window's days times the services in use, from `services` events). Hotfixes and "
+        "redeploys after a rollback are remediation (see `rework_rate`), not releases, so "
+        "better quality never lowers the deployment frequency.",
     ),
-    MetricDef("deployments", "count", "Production deployments in the window."),
+    MetricDef(
+        "deployments",
+        "count",
+        "Production deployments of every kind (release, hotfix, redeploy) in the window.",
+    ),
+    MetricDef("releases", "count", "Release deployments (kind `release`) in the window."),
+    MetricDef(
+        "services_mean",
+        "services",
+        "Time-weighted mean number of services (release lanes) in use over the window.",
+    ),
     MetricDef(
         "mean_batch_size",
         "items/deployment",
-        "Mean number of work items per deployment in the window.",
+        "Mean number of work items per release deployment in the window.",
     ),
     MetricDef(
         "lead_time_hours_median",
         "hours",
-        "DORA lead time for changes: median of (last `delivered` − first `committed`) over "
-        "items of every origin delivered in the window.",
+        "DORA lead time for changes: median over items of every origin first delivered in "
+        "the window of (first `delivered` − the last `committed` before it): the commit "
+        "that reached production. A change caught by a test or a canary ships as its rework "
+        "commit; one that reached production has had its lead time even if a rollback later "
+        "took it back (the customer's wait for the working change shows in customer lead "
+        "time).",
     ),
     MetricDef(
         "lead_time_hours_p85",
@@ -55,7 +72,13 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef(
         "change_failure_rate",
         "share 0–1",
-        "Deployments in the window with `failed` = true divided by deployments in the window.",
+        "Failed changes / changes to production. Changes are the release deployments plus "
+        "one remediation per failure, whatever its form (a rollback and redeploy, a flag "
+        "turned off, a repair, a fix-forward patch); failed changes are the deployments of "
+        "any kind with `failed` = true (a failed patch or redeploy is a failed change too). "
+        "So F failed deployments and R releases in the window give F / (R + F): the rate "
+        "neither rewards remediation that takes extra deployments nor penalises remediation "
+        "that takes none.",
     ),
     MetricDef(
         "time_to_restore_hours_median",
@@ -71,14 +94,16 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef(
         "rework_rate",
         "share 0–1",
-        "Deployments in the window with `hotfix` = true (unplanned fixes for production "
-        "incidents) divided by deployments in the window.",
+        "Deployments in the window made because of a production incident (kind `hotfix` or "
+        "`redeploy`) divided by deployments of every kind in the window.",
     ),
     # -- flow -------------------------------------------------------------------------------
     MetricDef(
         "customer_lead_time_hours_mean",
         "hours",
-        "Mean of (last `delivered` − `arrived`) over demand items delivered in the window.",
+        "Mean of (delivered − `arrived`) over demand items delivered in the window, where "
+        "delivered is the first `delivered` after the item was last taken back as faulty "
+        "(a `returned` event with `faulty` true): the customer has the working change.",
     ),
     MetricDef(
         "customer_lead_time_hours_median",
@@ -158,13 +183,16 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef(
         "availability",
         "share 0–1",
-        "1 − user_impact_hours / window hours: the time-mean share of users not affected.",
+        "1 − user_impact_hours / window hours: the time-mean share of all users not "
+        "affected. An incident hurts a share of its service's users; with N services that "
+        "is 1/N of that share of all users.",
     ),
     MetricDef(
         "user_impact_hours",
         "share-weighted hours",
-        "Integral over the window of the summed affected share of all open incidents, capped "
-        "at 1 at every instant (opened share, then `impact_changed`, 0 once restored).",
+        "Integral over the window of the affected share of all users (`users` of "
+        "`incident_opened` / `impact_changed`, 0 once restored), summed over open incidents, "
+        "capped per service at the service's share of users and in total at 1.",
     ),
     MetricDef(
         "user_impact_hours_change",
@@ -203,6 +231,32 @@ METRICS: tuple[MetricDef, ...] = (
         "delivered",
         "count",
         "Demand items delivered in the window (by their last delivery, still delivered).",
+    ),
+    # -- demand and overload ----------------------------------------------------------------
+    MetricDef(
+        "demand_delivered_share",
+        "share",
+        "`delivered` / `arrived`: how much of the demand that came in was delivered (below 1 "
+        "while a backlog builds up; lumpy under release trains).",
+    ),
+    MetricDef(
+        "backlog_end",
+        "items",
+        "Demand items waiting for a person (queued at development or manual testing and not "
+        "started) at the end of the window.",
+    ),
+    MetricDef(
+        "backlog_growth_per_week",
+        "items/week",
+        "Change of that backlog from the start to the end of the window, per week.",
+    ),
+    MetricDef(
+        "overloaded",
+        "flag 0/1",
+        "1 when the backlog grew by more than 2 × sqrt(2 × arrived) items over the window — "
+        "two standard deviations of a queue with no drift — so demand exceeds capacity and "
+        "the backlog grows without bound; else 0. The four keys (lead time starts at "
+        "commit) cannot show this. A mean over replications is the share of overloaded runs.",
     ),
 )
 """Every metric key in output order."""

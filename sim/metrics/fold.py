@@ -10,16 +10,29 @@ All times are hours since the start of the run (t = 0 is Monday 00:00), like the
 
 Contract choices where the event table leaves room (see :mod:`sim.events`):
 
-* An item's *delivered* time is its **last** ``delivered`` event.  A ``returned`` event
-  after delivery (a rollback) makes the item undelivered again until the next
-  ``delivered``; while undelivered a demand item counts as work in progress again.
+* An item's *delivered* time is its first ``delivered`` event since it was last taken
+  back as faulty.  A ``returned`` event with ``faulty`` true (or without ``faulty``) after
+  delivery makes the item undelivered again until the next ``delivered``; while
+  undelivered a demand item counts as work in progress again.  A ``returned`` event with
+  ``faulty`` false (rolled back together with a faulty change) changes nothing: the item
+  had reached production, and its redeployment's ``delivered`` is not a new delivery.
 * *Committed* is the **first** ``committed`` event (later ones are rework commits).
+  DORA's lead time runs from the commit that reached production: the latest
+  ``committed`` before the item's first ``delivered`` (a change caught by a test or a
+  canary ships as its rework commit).
 * A queue wait is ``started.t - queued.t`` for the same item and ``stage``; a ``started``
   with no pending ``queued`` records no wait.
 * Events about subjects that never ``arrived`` / were never ``incident_opened`` still
   update a record (created on first sight) rather than raising: a fold must not stop a run.
 * Without a ``window`` event the window is unknown (``None``); the summary then uses
   ``[0, last event time]``.
+* A ``deployed`` event without ``kind`` is a ``"hotfix"`` if its ``hotfix`` flag says so,
+  else a ``"release"``; without ``lane`` it is lane 0.  Without a ``services`` event the
+  organisation has one service.
+* An incident's impact is ``users`` (share of *all* users) when the payload has it, else
+  ``share``; it hits service ``service`` (0 if absent).
+* The *backlog* is demand waiting for a person: a demand item ``queued`` at a people
+  stage (:data:`PEOPLE_STAGES`) and not yet ``started`` there.
 """
 
 from __future__ import annotations
@@ -32,6 +45,10 @@ from sim.events import Event, Kind
 DEMAND = "demand"
 """The ``origin`` of customer demand (the items customer lead time and WIP are about)."""
 
+PEOPLE_STAGES = frozenset({"development", "manual_test"})
+"""Stages where one change waits for one person: the queues that grow without bound when
+an organisation has too few people for its demand."""
+
 
 class ItemRecord:
     """What the metrics need to know about one work item.  Times in hours, ``None`` = never."""
@@ -41,7 +58,9 @@ class ItemRecord:
         "arrived",
         "committed",
         "delivered",
+        "first_delivered",
         "kind",
+        "lead_start",
         "origin",
     )
 
@@ -57,7 +76,14 @@ class ItemRecord:
         self.committed: float | None = None
         """First ``committed`` time: DORA's start of lead time for changes."""
         self.delivered: float | None = None
-        """Last ``delivered`` time, or ``None`` while not (or no longer) in production."""
+        """Delivery time (see the module notes), or ``None`` while not (or no longer) in
+        production: the end of customer lead time."""
+        self.first_delivered: float | None = None
+        """First ``delivered`` time: a commit reached production (DORA's lead time ends),
+        whatever happened to it afterwards."""
+        self.lead_start: float | None = None
+        """The latest ``committed`` time (first or rework), frozen at the first delivery:
+        the commit that reached production, where DORA's lead time starts."""
         self.active_hours = 0.0
         """Sum of ``finished`` hours: time someone actively worked on it (flow efficiency)."""
 
@@ -83,9 +109,15 @@ class DeploymentRecord(NamedTuple):
     failed: bool
     """It degraded service or needed remediation (counts towards change failure rate)."""
     hotfix: bool
-    """An unplanned fix for a production incident (counts towards rework rate)."""
+    """An unplanned fix for a production incident."""
     cause: Any
     """The model's failure cause (``None`` or a label), kept for breakdowns."""
+    kind: str = "release"
+    """``"release"`` (new work), ``"hotfix"`` (a fix-forward patch) or ``"redeploy"``
+    (changes rolled back with a faulty one, deployed again): only releases count in the
+    deployment frequency; the other two are remediation (rework rate)."""
+    lane: int = 0
+    """The release lane (service) deployed to."""
 
 
 class IncidentRecord:
@@ -99,8 +131,10 @@ class IncidentRecord:
         "impact",
         "opened",
         "restored",
+        "service",
         "severity",
         "share",
+        "weight",
     )
 
     def __init__(
@@ -110,6 +144,8 @@ class IncidentRecord:
         change: bool = False,
         severity: Any = None,
         share: float = 0.0,
+        service: int = 0,
+        weight: float = 1.0,
     ) -> None:
         self.opened = opened
         """Time the failure started (``incident_opened``), hours."""
@@ -120,7 +156,11 @@ class IncidentRecord:
         self.severity = severity
         """Severity as emitted (1–4, or a label such as ``"sev2"``)."""
         self.share = share
-        """Share of users affected when opened, 0–1."""
+        """Share of *all* users affected when opened, 0–1."""
+        self.service = service
+        """The service (release lane) it hits; impact is capped per service."""
+        self.weight = weight
+        """The service's share of all users (1 / services when it opened): its cap."""
         self.detected: float | None = None
         """First ``incident_detected`` time."""
         self.diagnosis_started: float | None = None
@@ -157,8 +197,16 @@ class MetricsFold:
         self.wip_levels: list[tuple[float, int]] = []
         """Demand WIP after each step ``(t, level)``, in time order: windows bisect into it."""
         self._wip = 0
+        self.backlog_levels: list[tuple[float, int]] = []
+        """Demand waiting for a person after each step ``(t, level)``, in time order."""
+        self._backlog = 0
+        self.services_levels: list[tuple[float, int]] = []
+        """Services (release lanes) in use after each ``services`` event ``(t, count)``."""
         self.deliveries: list[tuple[float, int]] = []
-        """Every ``delivered`` event ``(t, item)`` in time order (an item may repeat)."""
+        """Every new delivery ``(t, item)`` in time order (an item taken back as faulty
+        repeats)."""
+        self.first_deliveries: list[tuple[float, int]] = []
+        """Every item's first ``delivered`` event ``(t, item)``, in time order."""
         self.demand_arrivals: list[float] = []
         """Arrival times of demand items, in time order."""
         self.weaknesses_live: list[float] = []
@@ -190,6 +238,7 @@ class MetricsFold:
             Kind.WEAKNESS_LIVE: self._weakness_live,
             Kind.WEAKNESS_EXPLOITED: self._weakness_exploited,
             Kind.WINDOW: self._window,
+            Kind.SERVICES: self._services,
         }
 
     @classmethod
@@ -236,10 +285,20 @@ class MetricsFold:
         stage = data["stage"]
         self._pending[(subject, stage)] = t
         self.stages.add(stage)
+        if stage in PEOPLE_STAGES:
+            record = self.items.get(subject)
+            if record is not None and record.origin == DEMAND:
+                self._backlog += 1
+                self.backlog_levels.append((t, self._backlog))
 
     def _started(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
         queued = self._pending.pop((subject, stage), None)
+        if queued is not None and stage in PEOPLE_STAGES:
+            record = self.items.get(subject)
+            if record is not None and record.origin == DEMAND:
+                self._backlog -= 1
+                self.backlog_levels.append((t, self._backlog))
         if queued is not None:
             waits = self.queue_waits.get(stage)
             if waits is None:
@@ -256,15 +315,24 @@ class MetricsFold:
         record = self._item(subject)
         if record.committed is None:
             record.committed = t
+        if record.first_delivered is None:
+            record.lead_start = t
 
     def _delivered(self, t: float, subject: int, data: dict[str, Any]) -> None:
         record = self._item(subject)
-        if record.delivered is None and record.origin == DEMAND:
+        if record.first_delivered is None:
+            record.first_delivered = t
+            self.first_deliveries.append((t, subject))
+        if record.delivered is not None:
+            return  # live already: redeployed after a rollback it did not cause
+        if record.origin == DEMAND:
             self._wip_step(t, -1)
         self.deliveries.append((t, subject))
         record.delivered = t
 
     def _returned(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        if not data.get("faulty", True):
+            return  # taken back with a faulty neighbour: it had reached production
         record = self.items.get(subject)
         if record is not None and record.delivered is not None:
             record.delivered = None
@@ -274,9 +342,17 @@ class MetricsFold:
     # -- deployments -------------------------------------------------------------------
 
     def _deployed(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        hotfix = bool(data["hotfix"])
+        kind = data.get("kind") or ("hotfix" if hotfix else "release")
         self.deployments.append(
             DeploymentRecord(
-                t, len(data["items"]), bool(data["failed"]), bool(data["hotfix"]), data["cause"]
+                t,
+                len(data["items"]),
+                bool(data["failed"]),
+                hotfix,
+                data["cause"],
+                kind,
+                int(data.get("lane", 0)),
             )
         )
 
@@ -289,9 +365,17 @@ class MetricsFold:
         return record
 
     def _incident_opened(self, t: float, subject: int, data: dict[str, Any]) -> None:
-        share = float(data["share"])
+        service_share = float(data["share"])
+        share = float(data.get("users", service_share))
+        weight = share / service_share if service_share > 0 else 1.0
         self.incidents[subject] = IncidentRecord(
-            t, data["cause"], bool(data["change"]), data["severity"], share
+            t,
+            data["cause"],
+            bool(data["change"]),
+            data["severity"],
+            share,
+            int(data.get("service", 0)),
+            weight,
         )
 
     def _incident_detected(self, t: float, subject: int, data: dict[str, Any]) -> None:
@@ -311,7 +395,7 @@ class MetricsFold:
         record.impact.append((t, 0.0))
 
     def _impact_changed(self, t: float, subject: int, data: dict[str, Any]) -> None:
-        self._incident(subject).impact.append((t, float(data["share"])))
+        self._incident(subject).impact.append((t, float(data.get("users", data["share"]))))
 
     # -- security and window -----------------------------------------------------------
 
@@ -324,3 +408,6 @@ class MetricsFold:
     def _window(self, t: float, subject: int, data: dict[str, Any]) -> None:
         self.warmup_hours = float(data["warmup_hours"])
         self.until_hours = float(data["until_hours"])
+
+    def _services(self, t: float, subject: int, data: dict[str, Any]) -> None:
+        self.services_levels.append((t, int(data["services"])))

@@ -15,7 +15,15 @@ from operator import itemgetter
 
 from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
-from sim.metrics.stats import in_window, level_integral, mean, median, percentile, ratio
+from sim.metrics.stats import (
+    in_window,
+    level_at,
+    level_integral,
+    mean,
+    median,
+    percentile,
+    ratio,
+)
 from sim.metrics.worktime import out_of_hours
 from sim.scenario import CalendarConfig
 from sim.units import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -29,6 +37,10 @@ SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 
 CAUSES = ("defect", "deploy_error", "config", "background", "security", "injected")
 """Incident causes the model emits; each gets an ``incidents_<cause>`` count."""
+
+OVERLOAD_SIGMAS = 2.0
+"""How many standard deviations of a driftless queue the backlog must grow by before a
+run is called overloaded (see :func:`overloaded`)."""
 
 
 _first = itemgetter(0)
@@ -73,9 +85,13 @@ def compute_metrics(
     # -- deployments ------------------------------------------------------------------------
     deployments = in_window(fold.deployments, start, end)
     n_deploy = len(deployments)
-    values["deployment_frequency_per_day"] = ratio(n_deploy, days)
+    releases = [d for d in deployments if d.kind == "release"]
+    service_days = level_integral(fold.services_levels or [(0.0, 1)], start, end) / HOURS_PER_DAY
+    values["deployment_frequency_per_day"] = ratio(len(releases), service_days)
     values["deployments"] = n_deploy
-    values["mean_batch_size"] = mean([d.items for d in deployments])
+    values["releases"] = len(releases)
+    values["services_mean"] = ratio(service_days, days)
+    values["mean_batch_size"] = mean([d.items for d in releases])
 
     # -- items ------------------------------------------------------------------------------
     lead_times: list[float] = []
@@ -91,17 +107,20 @@ def compute_metrics(
             continue  # delivered again later, or taken back: its last delivery counts
         demand = item.origin == DEMAND
         delivered_all += 1
-        if item.committed is not None:
-            lead_times.append(delivered - item.committed)
         if demand and item.arrived is not None:
             lead = delivered - item.arrived
             customer_lead_times.append(lead)
             if lead > 0:
                 efficiencies.append(min(1.0, max(0.0, item.active_hours / lead)))
 
+    for first, subject in in_window(fold.first_deliveries, start, end, key=_first):
+        committed = fold.items[subject].lead_start
+        if committed is not None:
+            lead_times.append(first - committed)
     values["lead_time_hours_median"] = median(lead_times)
     values["lead_time_hours_p85"] = percentile(lead_times, 85.0)
-    values["change_failure_rate"] = ratio(sum(d.failed for d in deployments), n_deploy)
+    failed = sum(d.failed for d in deployments)
+    values["change_failure_rate"] = ratio(failed, len(releases) + failed)
 
     # -- incidents --------------------------------------------------------------------------
     incidents = list(fold.incidents.values())
@@ -112,7 +131,7 @@ def compute_metrics(
     ]
     values["time_to_restore_hours_median"] = median(restore_times)
     values["time_to_restore_hours_p85"] = percentile(restore_times, 85.0)
-    values["rework_rate"] = ratio(sum(d.hotfix for d in deployments), n_deploy)
+    values["rework_rate"] = ratio(n_deploy - len(releases), n_deploy)
 
     # -- flow -------------------------------------------------------------------------------
     values["customer_lead_time_hours_mean"] = mean(customer_lead_times)
@@ -170,7 +189,29 @@ def compute_metrics(
     values["weaknesses_exploited"] = sum(1 for t in fold.weaknesses_exploited if start <= t <= end)
     values["arrived"] = arrived_demand
     values["delivered"] = len(customer_lead_times)
+
+    # -- demand and overload ----------------------------------------------------------------
+    growth = level_at(fold.backlog_levels, end) - level_at(fold.backlog_levels, start, after=False)
+    values["demand_delivered_share"] = ratio(len(customer_lead_times), arrived_demand)
+    values["backlog_end"] = level_at(fold.backlog_levels, end)
+    values["backlog_growth_per_week"] = ratio(growth, weeks)
+    values["overloaded"] = overloaded(growth, arrived_demand)
     return _in_table_order(values)
+
+
+def overloaded(growth: float, arrived: int) -> float | None:
+    """1.0 when the backlog grew faster than a queue at the edge of stability would.
+
+    A queue whose capacity just matches its demand (utilisation 1, no drift) has a backlog
+    that wanders like a random walk: after ``n`` arrivals (and about as many departures)
+    its change has a standard deviation of about ``sqrt(2 n)``.  Growth beyond
+    :data:`OVERLOAD_SIGMAS` of those says the demand exceeds the capacity: the backlog
+    grows without bound.  ``None`` without arrivals; otherwise 1.0 or 0.0 (a mean over
+    replications is the share of overloaded runs).
+    """
+    if arrived <= 0:
+        return None
+    return 1.0 if growth > OVERLOAD_SIGMAS * (2.0 * arrived) ** 0.5 else 0.0
 
 
 def _people_metrics(people_hours: Mapping[str, Mapping[str, float]]) -> dict[str, MetricValue]:
@@ -214,16 +255,31 @@ def severity_level(severity: object) -> int | None:
 def impact_integral(incidents: list[IncidentRecord], start: float, end: float) -> float:
     """Share-weighted hours of user impact in ``[start, end]``.
 
-    At every instant the affected share is the sum of the current shares of all incidents,
-    capped at 1 (two incidents hitting everyone do not make users doubly unavailable).
-    Shares are re-summed at each breakpoint, so there is no floating-point drift.
+    Shares are shares of all users.  Incidents of different services add up; within one
+    service the affected share is the sum of its incidents' current shares, capped at the
+    service's share of all users (two incidents taking a whole service down do not make
+    its users doubly unavailable), and the total is capped at 1.
     """
     if end <= start:
+        return 0.0
+    by_service: dict[int, list[IncidentRecord]] = {}
+    for incident in incidents:
+        by_service.setdefault(incident.service, []).append(incident)
+    if len(by_service) > 1:
+        total = sum(_service_impact(group, start, end) for group in by_service.values())
+        return min(total, end - start)
+    return _service_impact(incidents, start, end)
+
+
+def _service_impact(incidents: list[IncidentRecord], start: float, end: float) -> float:
+    """Impact integral of one service's incidents (see :func:`impact_integral`)."""
+    if not incidents:
         return 0.0
     changes = sorted(
         ((t, key, share) for key, incident in enumerate(incidents) for t, share in incident.impact),
         key=lambda change: change[0],
     )
+    cap = min(1.0, max(i.weight for i in incidents))
     current: dict[int, float] = {}
     level = 0.0
     previous = start
@@ -236,7 +292,7 @@ def impact_integral(incidents: list[IncidentRecord], start: float, end: float) -
             if t >= end:
                 break
         current[key] = share
-        level = min(1.0, max(0.0, sum(current.values())))
+        level = min(cap, max(0.0, sum(current.values())))
     if previous < end:
         total += level * (end - previous)
     return total

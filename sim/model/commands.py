@@ -3,43 +3,75 @@
 Every command goes through :meth:`sim.model.simulation.Simulation.apply`, which validates
 it, records it in the event log (``command`` events) and carries it out, so that
 seed + scenario + timestamped command list replays a played game exactly.
+
+Each command declares its own bounds (pydantic dataclasses); :func:`command_from_dict`
+reads the logged or saved form through one discriminated union, and every problem becomes
+one :class:`~sim.errors.ScenarioError` naming the command's key and what is allowed.  What
+a command would do to the organisation (a practice value, a headcount, a structure) is
+then checked by the simulation against the scenario's own rules, as if the change had
+been written in the scenario file.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
 
 from ..errors import ScenarioError
 
+_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]
+"""A number given as a number (an int is accepted): no strings, no booleans."""
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, config=_CONFIG)
 class SetPractice:
     """Switch ``practice`` to ``value`` (adoption cost and ramp apply when moving off baseline)."""
 
     practice: str
-    value: Any
-    type: ClassVar[str] = "set_practice"
+    value: Annotated[bool, Strict()] | Annotated[str, Strict()] | StrictFloat
+    type: Literal["set_practice"] = "set_practice"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, config=_CONFIG)
 class ResizePool:
-    """Set the headcount of ``role`` ("developers", "testers" or "ops") to ``size``."""
+    """Set the headcount of ``role`` ("developers", "testers" or "ops") to ``size``.
 
-    role: str
-    size: int
-    type: ClassVar[str] = "resize_pool"
+    New people join as novices who ramp up (``org.ramp_up_days``) and take experienced
+    developers' time meanwhile (``org.onboarding_person_days`` each).
+    """
+
+    role: Literal["developers", "testers", "ops"]
+    size: StrictInt = Field(ge=0, le=10_000)
+    type: Literal["resize_pool"] = "resize_pool"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, config=_CONFIG)
+class Reorganise:
+    """Move the organisation to ``structure``: silos or cross-functional teams.
+
+    Costs everyone ``adoption.reorganisation_person_days`` and starts a learning period
+    (``adoption.reorganisation_learning_days``) in which people are slower and make more
+    mistakes.  Release lanes are a separate choice (``practices.loosely_coupled``).
+    """
+
+    structure: Literal["silos", "cross_functional"]
+    type: Literal["reorganise"] = "reorganise"
+
+
+@dataclass(frozen=True, config=_CONFIG)
 class InjectIncident:
     """A facilitator's incident with no change behind it, of ``severity`` 1 (worst)..4."""
 
-    severity: int = 2
-    type: ClassVar[str] = "inject_incident"
+    severity: StrictInt = Field(2, ge=1, le=4)
+    type: Literal["inject_incident"] = "inject_incident"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, config=_CONFIG)
 class TrafficSpike:
     """Production load ``factor`` times normal for ``days``: capacity failures multiply.
 
@@ -48,38 +80,61 @@ class TrafficSpike:
     untouched background incidents stay the same.
     """
 
-    factor: float = 5.0
-    days: float = 7.0
-    type: ClassVar[str] = "traffic_spike"
+    factor: StrictFloat = Field(5.0, ge=1, le=100)
+    days: StrictFloat = Field(7.0, gt=0, le=365)
+    type: Literal["traffic_spike"] = "traffic_spike"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, config=_CONFIG)
 class ReleaseFreeze:
     """No planned deployment for ``days`` (hotfixes still go out): work piles up."""
 
-    days: float = 14.0
-    type: ClassVar[str] = "release_freeze"
+    days: StrictFloat = Field(14.0, gt=0, le=365)
+    type: Literal["release_freeze"] = "release_freeze"
 
 
-Command = SetPractice | ResizePool | InjectIncident | TrafficSpike | ReleaseFreeze
-_TYPES: dict[str, type] = {
-    c.type: c for c in (SetPractice, ResizePool, InjectIncident, TrafficSpike, ReleaseFreeze)
-}
+Command = SetPractice | ResizePool | Reorganise | InjectIncident | TrafficSpike | ReleaseFreeze
+COMMAND_TYPES: tuple[str, ...] = (
+    "set_practice",
+    "resize_pool",
+    "reorganise",
+    "inject_incident",
+    "traffic_spike",
+    "release_freeze",
+)
+_ADAPTER: TypeAdapter[Command] = TypeAdapter(
+    Annotated[Command, Field(discriminator="type")]  # type: ignore[arg-type]
+)
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
-    """The JSON-able form written to the event log."""
-    return {"type": command.type, **asdict(command)}
+    """The JSON-able form written to the event log (``type`` first)."""
+    data = asdict(command)  # type: ignore[call-overload]
+    return {"type": data.pop("type"), **data}
 
 
-def command_from_dict(data: dict[str, Any], source: str = "command") -> Command:
+def command_from_dict(data: Any, source: str = "command") -> Command:
     """Rebuild a command from its logged form; bad input raises :class:`ScenarioError`."""
-    kind = data.get("type")
-    cls = _TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ScenarioError(source, "type", f"unknown command {kind!r}; allowed: {sorted(_TYPES)}")
-    fields = {k: v for k, v in data.items() if k != "type"}
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind not in COMMAND_TYPES:
+        raise ScenarioError(
+            source, "type", f"unknown command {kind!r}; allowed: {', '.join(COMMAND_TYPES)}"
+        )
     try:
-        return cls(**fields)
-    except TypeError as exc:
-        raise ScenarioError(source, kind, f"bad fields {sorted(fields)}: {exc}") from None
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        loc = [str(part) for part in error["loc"] if part != kind]
+        key = ".".join([kind, *loc]) if loc else kind
+        problem = error["msg"]
+        if error["type"] == "unexpected_keyword_argument":
+            problem = "unknown field"
+        elif "input" in error and error["type"] != "missing":
+            problem = f"{error['input']!r}: {problem[0].lower()}{problem[1:]}"
+        raise ScenarioError(source, key, problem) from None
+
+
+def check_command(command: Any) -> Command:
+    """Validate a command built in code (bounds are checked when it is made, but a
+    frozen dataclass can still be given a wrong type); returns it unchanged."""
+    return command_from_dict(command_to_dict(command))

@@ -2,13 +2,19 @@
 
 :class:`Model` wires the scenario, the named streams, the recorder, the policy and the
 organisation together and holds the few pieces of state that cut across stages (open
-branches per team, id counters, the learning level).  Precomputed durations are converted
-to calendar hours once here, so the stage code stays free of unit arithmetic.
+branches per team, id counters, what each team has learnt).  Precomputed durations are
+converted to calendar hours once here, so the stage code stays free of unit arithmetic.
+
+This module imports no stage: the stages (:mod:`~sim.model.development`,
+:mod:`~sim.model.release`, :mod:`~sim.model.production`) take a :class:`Model` and import
+it for type checking only, and :class:`~sim.model.simulation.Simulation` wires the release
+lanes in (typed here by the :class:`Lanes` protocol).  Imports run one way: simulation →
+production → release → development → context → items.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import simpy
 
@@ -16,16 +22,27 @@ from ..events import Kind, Recorder
 from ..scenario import Scenario
 from ..streams import Streams
 from ..units import MINUTES_PER_HOUR, effort_hours
-from .development import integration_defect_probability, integration_hours, lifecycle
-from .items import ItemFactory, WorkItem
+from .items import ItemFactory
 from .organisation import Organisation
 from .policy import Policy
 
 if TYPE_CHECKING:
-    from .release import Lane
+    from .items import Process, WorkItem
 
 WORK_DAY_HOURS = 8.0
 """Working hours in one person-day; converts person-hours of effort to person-days."""
+
+
+class Lanes(Protocol):
+    """What the stages need of a release lane (:class:`sim.model.release.Lane`)."""
+
+    def enter(self, item: WorkItem) -> Process:
+        """A change that passed its checks joins the lane (its process carries it on)."""
+        ...
+
+    def redeploy(self, items: list[WorkItem]) -> None:
+        """Changes rolled back with a faulty one go out again at the next opportunity."""
+        ...
 
 
 class Model:
@@ -42,13 +59,17 @@ class Model:
         self.policy = Policy(scenario, env, streams["adoption"])
         self.org = Organisation(env, scenario.org)
         self.factory = ItemFactory(scenario, streams)
-        self.lanes: list[Lane] = []
+        self.lanes: list[Lanes] = []
+        """One release lane per team (a coupled organisation uses lane 0 only)."""
         self.open_branches = [0] * scenario.org.teams
-        self.learning_level = 0
+        self.learning = [1.0] * scenario.org.teams
+        """Per team: factor on its failure probabilities from delivered improvement actions."""
+        self.learning_level = [0] * scenario.org.teams
+        """Per team: improvement actions delivered."""
         self.in_system = 0
+        """Items born and not yet delivered: the conservation check's "in progress"."""
         self.freeze_until = 0.0
         """No planned deployment before this time (hours): a release freeze."""
-        """Items born and not yet delivered: the conservation check's "in progress"."""
         self._batches = 0
         self._incidents = 0
         days = scenario.org.work_days_per_week
@@ -75,7 +96,7 @@ class Model:
         self.deploy_errors = streams["deploy_errors"]
         self.drift = streams["drift"]
 
-    # --- ids and births ----------------------------------------------------------------
+    # --- ids ----------------------------------------------------------------------------
     def next_batch_id(self) -> int:
         """A fresh batch id."""
         self._batches += 1
@@ -86,52 +107,20 @@ class Model:
         self._incidents += 1
         return self._incidents - 1
 
-    def spawn(self, origin: str, mean_days: float, team: int | None = None) -> WorkItem:
-        """A new work item of ``origin`` enters the organisation and starts its road."""
-        item = self.factory.make(origin, mean_days, self.s.org.teams, team)
-        self.emit(
-            Kind.ARRIVED,
-            item.id,
-            {
-                "kind": item.kind,
-                "effort_hours": item.effort_hours,
-                "team": item.team,
-                "origin": origin,
-            },
-        )
-        self.in_system += 1
-        self.env.process(lifecycle(self, item))
-        return item
+    # --- routing ------------------------------------------------------------------------
+    def coupled(self) -> bool:
+        """Whether the organisation releases one system through one lane (as set now)."""
+        return not self.policy.target("loosely_coupled")
 
-    # --- mechanisms shared by stages ------------------------------------------------------
-    def integration_hours(self, age_days: float, others: int) -> float:
-        """Calendar hours of merge effort for a branch of ``age_days`` with ``others`` open."""
-        d = self.s.development
-        return integration_hours(
-            d.integration_hours_per_branch_day,
-            d.concurrent_branch_factor,
-            age_days,
-            others,
-            self.person_hour,
-        )
+    def services(self) -> int:
+        """Services (release lanes) in use now: 1 when coupled, else one per team."""
+        return 1 if self.coupled() or self.org.teams == 1 else self.org.teams
 
-    def defect_probability(self, age_days: float, others: int) -> float:
-        """Chance a freshly committed change carries a latent defect.
+    def lane_of(self, team: int) -> int:
+        """The lane a change of ``team`` is released through (a ramp decides per change)."""
+        return team if self.policy.get("loosely_coupled") else 0
 
-        Combines the base code-defect rate (scaled by learning), integration defects from
-        the branch's age and the open branches beside it, and context lost in hand-offs.
-        """
-        d = self.s.development
-        p_code = d.code_defect_prob * self.policy.learning_multiplier
-        p_int = integration_defect_probability(
-            d.integration_defect_rate_per_branch_day, d.concurrent_branch_factor, age_days, others
-        )
-        handoffs = 0
-        if self.org.silos:
-            handoffs = 1 + (self.policy.get("test_automation") != "full")
-        p_ctx = 1.0 - (1.0 - self.s.handoff.context_loss_defect_prob) ** handoffs
-        return 1.0 - (1.0 - p_code) * (1.0 - p_int) * (1.0 - p_ctx)
-
+    # --- mechanisms shared by stages ----------------------------------------------------
     def found(self, item: WorkItem, test: str) -> bool:
         """A test caught something: record it and clear the latent property it found.
 
@@ -145,22 +134,28 @@ class Model:
         item.rework_share = self.rework_fraction[test]
         return True
 
-    def rework(self, item: WorkItem, found_in: str | None = None) -> None:
-        """Send a change taken out of a batch back to development.
+    def lane_learning(self, lane: int) -> float:
+        """Learning factor of a lane's deployments: its team's, or the mean of all teams'
+        when the lane is shared by the whole organisation."""
+        if self.coupled() or lane >= len(self.learning):
+            return sum(self.learning) / len(self.learning)
+        return self.learning[lane]
 
-        ``found_in`` ("production") sets the rework effort when no test found it.
+    def learn(self, team: int) -> None:
+        """An improvement action of ``team`` was delivered: its failure probabilities fall.
+
+        Learning stays with the team that had the incident (its code defects, and the
+        deployments of its lane), down to ``learning.floor``: an organisation copied N
+        times learns N times as much in N times as many teams, not N times as fast.
         """
-        if found_in is not None:
-            item.rework_share = self.rework_fraction[found_in]
-        item.reworks += 1
-        self.env.process(lifecycle(self, item))
-
-    def learn(self) -> None:
-        """An improvement action was delivered: failure probabilities fall, to a floor."""
         learning = self.s.learning
-        self.learning_level += 1
+        self.learning_level[team] += 1
         multiplier = max(
-            learning.floor, (1.0 - learning.reduction_per_action) ** self.learning_level
+            learning.floor, (1.0 - learning.reduction_per_action) ** self.learning_level[team]
         )
-        self.policy.learning_multiplier = multiplier
-        self.emit(Kind.LEARNING, -1, {"level": self.learning_level, "multiplier": multiplier})
+        self.learning[team] = multiplier
+        self.emit(
+            Kind.LEARNING,
+            -1,
+            {"team": team, "level": self.learning_level[team], "multiplier": multiplier},
+        )

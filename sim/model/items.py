@@ -9,16 +9,20 @@ arrivals or efforts the untouched organisation sees (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import simpy
 
 from ..units import effort_hours
 
 if TYPE_CHECKING:
-    import simpy
-
     from ..scenario import Scenario
     from ..streams import Stream, Streams
+
+Process = Generator[simpy.Event, Any, Any]
+"""What a SimPy process function returns (the lowest layer of the model names it)."""
 
 
 class Priority(IntEnum):
@@ -45,10 +49,27 @@ ORIGIN_WORK_CLASS = {
 }
 
 
+class Patch:
+    """The fixes of one failed deployment's faults, shipped together as one patch.
+
+    Each faulty change gets its own fix (developed in parallel by whoever is free); the
+    lane deploys the patch when the last fix is ready, and :attr:`delivered` fires when it
+    is live — when the failure's incidents are restored.
+    """
+
+    __slots__ = ("delivered", "ready", "size")
+
+    def __init__(self, env: simpy.Environment, size: int) -> None:
+        self.size = size
+        self.ready: list[WorkItem] = []
+        self.delivered = env.event()
+
+
 class WorkItem:
     """One change on its way from idea to production.
 
-    ``effort_hours`` is calendar hours of one person's work (see :mod:`sim.units`).
+    ``effort_days`` is person-days of work; ``effort_hours`` the calendar hours one person
+    needs for it (see :mod:`sim.units`).
     The ``u_*`` fields are uniforms in [0, 1) fixed at birth; a property holds when its
     uniform is below the probability the current practices give.
     """
@@ -59,10 +80,13 @@ class WorkItem:
         "committed",
         "defect",
         "delivered_event",
+        "effort_days",
         "effort_hours",
         "id",
         "kind",
+        "live",
         "origin",
+        "patch",
         "rework_share",
         "reworks",
         "target",
@@ -88,6 +112,10 @@ class WorkItem:
         self.target: WorkItem | None = None
         """For a security patch: the delivered item whose weakness it closes."""
         self.delivered_event: simpy.Event | None = None
+        self.patch: Patch | None = None
+        """For a fix-forward fix: the patch it ships in, with the other fixes of its failure."""
+        self.live = False
+        """Running in production for all users (delivered and not taken back as faulty)."""
 
     @property
     def priority(self) -> Priority:
@@ -126,6 +154,15 @@ class ItemFactory:
         self._next_id = 0
         self._hours_per_day = effort_hours(1.0, scenario.org.work_days_per_week)
         self._cache: dict[str, tuple[Stream, ...]] = {}
+        w = scenario.workload
+        cv = w.effort_cv
+        draws: dict[str, Callable[[Stream, float], float]] = {
+            "lognormal": lambda stream, mean: stream.lognormal_mean(mean, cv),
+            "exponential": lambda stream, mean: stream.exponential(mean),
+            "fixed": lambda stream, mean: mean,
+        }
+        self._draw_effort = draws[w.effort_distribution]
+        """Effort in person-days from the effort stream: the distribution chosen once."""
 
     def _streams_for(self, origin: str) -> tuple[Stream, ...]:
         """The named streams of one origin, looked up once and cached."""
@@ -155,13 +192,8 @@ class ItemFactory:
             if is_bug:
                 mean_days *= w.bugfix_effort_factor
         item.kind = kind
-        dist = w.effort_distribution
-        if dist == "lognormal":
-            days = effort.lognormal_mean(mean_days, w.effort_cv)
-        elif dist == "exponential":
-            days = effort.exponential(mean_days)
-        else:
-            days = mean_days
+        days = self._draw_effort(effort, mean_days)
+        item.effort_days = days
         item.effort_hours = days * self._hours_per_day
         if team is None:
             team = int(team_s.uniform() * teams) if teams > 1 else 0

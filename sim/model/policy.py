@@ -6,6 +6,12 @@ durations, failure probabilities).  A practice switched on mid-run ramps in: unt
 ramp is over, each decision uses the new value with probability (elapsed / ramp) — drawn
 from the ``adoption`` stream, so ramps never shift other streams — which gives the
 gradual benefit of the J-curve; the adoption effort itself is charged by the simulation.
+
+The other half of the J-curve is the **learning load** (:meth:`Policy.learning_load`):
+while people learn a new way of working they are slower and make more mistakes.  Each
+adoption (and each reorganisation) adds a load of 1 that falls linearly to 0 over its
+learning period; the stages turn the load into extra effort and a higher defect
+probability (``[adoption]`` in the scenario).
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ class Policy:
         self._adoption = adoption
         self._values: dict[str, Any] = scenario.practices.model_dump()
         self._ramps: dict[str, Ramp] = {}
-        self.learning_multiplier = 1.0
-        """Factor on failure probabilities from completed postmortem actions (≤ 1)."""
+        self._learning: list[tuple[float, float]] = []
+        """(start, end) hours of the learning periods still running."""
+        self._max_load = scenario.adoption.max_learning_load
 
     # --- values -------------------------------------------------------------------------
     def get(self, name: str) -> Any:
@@ -58,6 +65,10 @@ class Policy:
         """Practice changes still ramping in, by practice name."""
         return dict(self._ramps)
 
+    def target(self, name: str) -> Any:
+        """The value set now for ``name`` (the target of any ramp in progress)."""
+        return self._values[name]
+
     def current(self) -> dict[str, Any]:
         """The values set now (the targets of any ramps in progress)."""
         return dict(self._values)
@@ -70,6 +81,27 @@ class Policy:
         if ramp_days > 0 and name in BY_NAME and value != old:
             now = self._env.now
             self._ramps[name] = Ramp(old, value, now, now + ramp_days * HOURS_PER_DAY)
+
+    # --- learning (the J-curve's dip) ---------------------------------------------------
+    def start_learning(self, days: float) -> None:
+        """People start learning a new way of working for ``days`` (load 1, falling to 0)."""
+        if days > 0:
+            now = self._env.now
+            self._learning.append((now, now + days * HOURS_PER_DAY))
+
+    def learning_load(self) -> float:
+        """Sum of the running learning periods' remaining shares, capped (0 = none)."""
+        if not self._learning:
+            return 0.0
+        now = self._env.now
+        load = 0.0
+        running = []
+        for start, end in self._learning:
+            if now < end:
+                load += (end - now) / (end - start)
+                running.append((start, end))
+        self._learning = running
+        return min(load, self._max_load)
 
     # --- mechanisms ---------------------------------------------------------------------
     def automated_detection(self, level: str) -> float:
@@ -91,16 +123,25 @@ class Policy:
         return t.regression_days
 
     def drift_probability(self) -> float:
-        """Chance a deployment fails from environment drift no test saw."""
+        """Chance a deployment fails from environment drift no test saw (before learning)."""
         d = self._s.deployment
-        p = d.drift_failure_prob_iac if self.get("infrastructure_as_code") else d.drift_failure_prob
-        return p * self.learning_multiplier
+        return (
+            d.drift_failure_prob_iac if self.get("infrastructure_as_code") else d.drift_failure_prob
+        )
 
-    def provision_hours(self) -> float:
-        """Hours to provision a test environment for a release's regression cycle."""
+    def provision_hours(self, stream: Stream) -> float:
+        """Hours to provision a test environment for a release's regression cycle.
+
+        Scripted (IaC) provisioning takes its mean; by hand it varies around its mean
+        (lognormal, ``deployment.provision_cv``), drawn from ``stream``.
+        """
         d = self._s.deployment
-        days = d.provision_days_iac if self.get("infrastructure_as_code") else d.provision_days
-        return days * HOURS_PER_DAY
+        if self.get("infrastructure_as_code"):
+            return d.provision_days_iac * HOURS_PER_DAY
+        mean = d.provision_days * HOURS_PER_DAY
+        if d.provision_cv > 0 and mean > 0:
+            return stream.lognormal_mean(mean, d.provision_cv)
+        return mean
 
     def detection(self, stream: Stream) -> tuple[float, str]:
         """(hours until a production fault is noticed, who noticed it)."""

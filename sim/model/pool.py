@@ -12,6 +12,16 @@ interrupted, keeps the effort it has done, and re-queues at the front of its pri
 The pool keeps time-weighted accumulators of busy person-hours by work class and of
 capacity person-hours; :meth:`snapshot` reads them so a runner can take differences
 over the measurement window.
+
+People hired mid-run are not productive on day one (Brooks's law): :meth:`hire` records
+them as novices whose productivity rises linearly from 0 to 1 over a ramp-up period, and
+:meth:`speed` is the pool's mean productivity per person (a fluid approximation: every
+holder works at the mean speed, so a piece of work takes its effort divided by it).
+
+A reorganisation moves waiting work between pools: :meth:`take_queue` hands the queued
+requests over and :meth:`adopt` queues them in their new pool, keeping their place in
+line.  A request remembers the pool that holds it, so :meth:`release` on the pool it was
+first asked of still gives back the right person.
 """
 
 from __future__ import annotations
@@ -29,23 +39,39 @@ class Request(simpy.Event):
     __slots__ = (
         "busy_until",
         "granted_at",
+        "pool",
         "preempted",
         "preemptible",
         "priority",
         "process",
+        "role",
         "seq",
+        "team",
         "work",
     )
 
     def __init__(
-        self, env: simpy.Environment, priority: int, work: str, preemptible: bool, seq: int
+        self,
+        pool: Pool,
+        priority: int,
+        work: str,
+        preemptible: bool,
+        seq: int,
+        team: int,
+        role: str,
     ) -> None:
-        super().__init__(env)
+        super().__init__(pool.env)
+        self.pool = pool
+        """The pool whose person this is (changes if a reorganisation moves the request)."""
         self.priority = priority
         self.work = work
         self.preemptible = preemptible
         self.seq = seq
-        self.process: Any = env.active_process
+        self.team = team
+        """The team the work belongs to (-1: none); routes the request in a reorganisation."""
+        self.role = role
+        """Who does it: ``"dev"``, ``"test"`` or ``"ops"`` (routes it in a reorganisation)."""
+        self.process: Any = pool.env.active_process
         self.granted_at = -1.0
         self.preempted = False
         self.busy_until = 0.0
@@ -66,6 +92,10 @@ class Pool:
         self._capacity_hours = 0.0
         self._capacity_since = 0.0
         self._payloads: dict[str, dict[str, str]] = {}
+        self._novices: list[tuple[float, float, int]] = []
+        """(hired at, fully productive at, how many) of people still ramping up, hours."""
+        self._speed_until = float("inf")
+        self._speed = 1.0
 
     def payload(self, stage: str) -> dict[str, str]:
         """The shared ``{"stage", "pool"}`` payload of queued/started events at this pool."""
@@ -85,11 +115,17 @@ class Pool:
         return len(self._queue)
 
     def request(
-        self, priority: int, work: str, preemptible: bool = False, seq: int | None = None
+        self,
+        priority: int,
+        work: str,
+        preemptible: bool = False,
+        seq: int | None = None,
+        team: int = -1,
+        role: str = "dev",
     ) -> Request:
         """Ask for one person.  ``seq`` keeps a pre-empted request's place in line."""
         req = Request(
-            self.env, priority, work, preemptible, next(self._seq) if seq is None else seq
+            self, priority, work, preemptible, next(self._seq) if seq is None else seq, team, role
         )
         if len(self.holders) < self.capacity and not self._queue:
             self._grant(req)
@@ -99,7 +135,14 @@ class Pool:
             heapq.heappush(self._queue, (priority, req.seq, req))
         return req
 
-    def hold_if_free(self, priority: int, work: str, preemptible: bool = False) -> Request | None:
+    def hold_if_free(
+        self,
+        priority: int,
+        work: str,
+        preemptible: bool = False,
+        team: int = -1,
+        role: str = "dev",
+    ) -> Request | None:
         """Take a free person at once, without a scheduling round-trip, or return None.
 
         Equivalent to an immediately granted :meth:`request` that the caller need not
@@ -107,13 +150,16 @@ class Pool:
         """
         if len(self.holders) >= self.capacity or self._queue:
             return None
-        req = Request(self.env, priority, work, preemptible, next(self._seq))
+        req = Request(self, priority, work, preemptible, next(self._seq), team, role)
         req.granted_at = self.env.now
         self.holders[req] = None
         return req
 
     def release(self, req: Request) -> None:
         """Give the person back; the next request in line starts."""
+        if req.pool is not self:  # moved to another pool by a reorganisation
+            req.pool.release(req)
+            return
         if req.preempted:
             return
         if req in self.holders:
@@ -132,6 +178,75 @@ class Pool:
         self._capacity_since = now
         self.capacity = capacity
         self._serve()
+
+    # --- novices (Brooks's law) -------------------------------------------------------
+    def hire(self, count: int, ramp_hours: float) -> None:
+        """``count`` new people join now and reach full productivity after ``ramp_hours``."""
+        if count <= 0:
+            return
+        now = self.env.now
+        self.resize(self.capacity + count)
+        if ramp_hours > 0:
+            self._novices.append((now, now + ramp_hours, count))
+            self._speed_until = now  # recompute on the next read
+
+    def shed(self, count: int) -> None:
+        """``count`` people leave, the most recently hired first."""
+        left = count
+        while left > 0 and self._novices:
+            start, end, n = self._novices.pop()
+            if n > left:
+                self._novices.append((start, end, n - left))
+                left = 0
+            else:
+                left -= n
+        self._speed_until = self.env.now
+        self.resize(max(0, self.capacity - count))
+
+    def speed(self) -> float:
+        """Mean productivity per person now (1 = everyone fully productive).
+
+        A novice hired at ``a`` and fully productive at ``b`` contributes
+        ``(now - a) / (b - a)`` of a person.  Cached until the next whole hour while anyone
+        is ramping up, so the hot path pays one comparison.
+        """
+        now = self.env.now
+        if now < self._speed_until:
+            return self._speed
+        if not self._novices or self.capacity <= 0:
+            self._novices = []
+            self._speed, self._speed_until = 1.0, float("inf")
+            return 1.0
+        missing = 0.0
+        remaining = []
+        for start, end, n in self._novices:
+            if now < end:
+                missing += n * (end - now) / (end - start)
+                remaining.append((start, end, n))
+        self._novices = remaining
+        self._speed = max(0.05, 1.0 - missing / self.capacity)
+        self._speed_until = now + 1.0 if remaining else float("inf")
+        return self._speed
+
+    # --- reorganisation -----------------------------------------------------------------
+    def take_queue(self) -> list[Request]:
+        """Remove and return every waiting request, in line order (a reorganisation)."""
+        queue = [entry[2] for entry in sorted(self._queue)]
+        self._queue = []
+        return queue
+
+    def adopt(self, req: Request) -> None:
+        """Queue a request moved here from another pool, behind those already moved.
+
+        It gets a place in this pool's line (its old sequence number belongs to another
+        pool's counter), so requests keep the order in which they are adopted.
+        """
+        req.pool = self
+        req.seq = next(self._seq)
+        if len(self.holders) < self.capacity and not self._queue:
+            self._grant(req)
+        else:
+            heapq.heappush(self._queue, (req.priority, req.seq, req))
 
     def snapshot(self) -> dict[str, float]:
         """Cumulative person-hours so far: ``capacity`` and busy hours by work class."""

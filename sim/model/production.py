@@ -1,31 +1,74 @@
 """Production: what a deployment does to users, and how the organisation recovers.
 
-A deployment fails if any change in it carries an escaped defect, if a manual deploy
-went wrong by human error, or if environment drift breaks it (BRIEF §3.6-3.10).  A failure
-opens an incident whose severity comes from the failing change's fixed draw.  With a
-canary the fault first reaches a small share of users, and if monitoring notices it within
-the bake time the change is rolled back automatically.  Otherwise someone on call (pulled
-off planned work) diagnoses — slower for bigger batches, faster with observability, slower
-when ops must escalate to a dev team — and restores service by the quickest means the
-practices allow: turning a flag off, switching blue-green, rolling back, or fixing forward
-through the pipeline (so a slow pipeline means a slow restore).  Incidents with no change
-behind them (capacity, dependencies, hardware) and exploited security weaknesses are
-repaired in place.  After a restore, a blameless culture files an improvement action.
+A deployment fails if any change in it carries an escaped defect, if a manual deploy went
+wrong by human error, or if environment drift broke it (BRIEF §3.6-3.10).  **Every fault
+is its own incident** with its own severity (an escaped defect's from its change's birth
+draw) and its own detection time, so a bigger batch brings more incidents; they share one
+deployment, one response and one restore.  Impact is a share of the users of the failing
+**service** (the lane's), so an organisation of N services that loses one of them loses
+1/N of its users' service.
+
+With a canary the faults first reach a small share of users, and if monitoring notices
+one within the bake time the deployment is rolled back automatically.  Otherwise someone
+on call (pulled off planned work) diagnoses — slower for bigger batches, faster with
+observability, slower when ops must escalate to a dev team — and restores service by the
+**quickest** means the practices allow: switching blue-green, rolling back, turning flags
+off, or fixing forward through the pipeline (so a slow pipeline means a slow restore).
+Rolled-back changes that were not faulty go out again at the lane's next deployment
+opportunity (:meth:`sim.model.release.Lane.redeploy`); the faulty ones are reworked first.
+Incidents with no change behind them (capacity, dependencies, hardware) and exploited
+security weaknesses are repaired in place.  After a restore, a blameless culture files an
+improvement action for the team whose incident it was.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..events import Kind
 from ..units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR
-from .development import Process
-from .items import Priority, WorkItem
+from .development import rework, spawn
+from .items import Patch, Priority, Process, WorkItem
 
 if TYPE_CHECKING:
+    import simpy
+
     from .context import Model
 
-ROLLBACKS = frozenset({"rollback", "manual_rollback", "blue_green", "canary_rollback"})
+ROLLBACKS = frozenset(
+    {"rollback", "manual_rollback", "blue_green", "canary_rollback", "pipeline_rollback"}
+)
+AUTOMATIC = frozenset({"canary_rollback", "pipeline_rollback"})
+"""Restores no person takes part in: a canary's or a deploy pipeline's own rollback."""
+
+
+class Fault:
+    """One fault of a failed deployment: its incident, severity and detection."""
+
+    __slots__ = ("by", "cause", "detect_hours", "full_share", "incident", "severity")
+
+    def __init__(
+        self, cause: str, severity: int, full_share: float, detect_hours: float, by: str
+    ) -> None:
+        self.cause = cause
+        self.severity = severity
+        self.full_share = full_share
+        """Share of the service's users the fault hurts once fully rolled out."""
+        self.detect_hours = detect_hours
+        self.by = by
+        self.incident = -1
+
+
+class Failure(NamedTuple):
+    """A failed deployment on its way to restore."""
+
+    lane: int
+    batch: int
+    items: list[WorkItem]
+    defective: list[WorkItem]
+    faults: list[Fault]
+    method: str
+    services: int
 
 
 def severity_of(u: float, shares: tuple[float, ...]) -> int:
@@ -38,31 +81,41 @@ def severity_of(u: float, shares: tuple[float, ...]) -> int:
     return len(shares)
 
 
-def restore_method(m: Model, cause: str, defective: list[WorkItem], manual: bool) -> str:
-    """The quickest way back the current practices allow for this failure."""
-    policy = m.policy
-    if cause == "config":
+def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], manual: bool) -> str:
+    """The quickest way back the current practices allow for this failed deployment.
+
+    Drift alone is repaired in place.  Otherwise every feasible method is timed and the
+    fastest wins (a tie goes to the earlier in the list: flags keep the rest of the batch
+    live).  A deploy error can always be reverted; faulty changes can be reverted only if
+    each of them can (``recovery.rollbackable_share``, less by hand), and flagged off only
+    if each sits behind a flag.
+    """
+    causes = {f.cause for f in faults}
+    if causes == {"config"}:
         return "repair"
-    if cause == "deploy_error":
-        return (
-            "blue_green"
-            if policy.get("blue_green")
-            else ("manual_rollback" if manual else "rollback")
-        )
+    policy = m.policy
     p = m.s.progressive
-    if policy.get("feature_flags") and all(i.u_flag < p.flag_coverage for i in defective):
-        return "flag_off"
-    share = m.s.recovery.rollbackable_share
-    if policy.get("blue_green"):
-        return "blue_green" if all(i.u_rollback < share for i in defective) else "fix_forward"
-    if manual:
-        share *= m.s.recovery.manual_rollback_factor
-    if all(i.u_rollback < share for i in defective):
-        return "manual_rollback" if manual else "rollback"
-    return "fix_forward"
+    r = m.s.recovery
+    share = r.rollbackable_share
+    revertible = all(i.u_rollback < share for i in defective)
+    by_hand = all(i.u_rollback < share * r.manual_rollback_factor for i in defective)
+    options: list[tuple[float, str]] = []
+    flags = policy.get("feature_flags")
+    flagged = defective and all(i.u_flag < p.flag_coverage for i in defective)
+    if flags and flagged and "deploy_error" not in causes:
+        options.append((p.flag_off_minutes / MINUTES_PER_HOUR, "flag_off"))
+    if policy.get("blue_green") and revertible:
+        options.append((p.blue_green_switch_minutes / MINUTES_PER_HOUR, "blue_green"))
+    if not manual and revertible:
+        options.append((p.auto_rollback_minutes / MINUTES_PER_HOUR, "rollback"))
+    if manual and by_hand:
+        options.append((r.manual_rollback_hours, "manual_rollback"))
+    if not options:
+        return "fix_forward"
+    return min(options, key=lambda option: option[0])[1]
 
 
-def clean_deployment(m: Model, batch: int, items: list[WorkItem], hotfix: bool) -> None:
+def clean_deployment(m: Model, lane: int, batch: int, items: list[WorkItem], kind: str) -> None:
     """A deployment with nothing wrong and no canary: record it and deliver at once.
 
     The same outcome :func:`deployment_outcome` reaches for this case, without starting
@@ -75,8 +128,10 @@ def clean_deployment(m: Model, batch: int, items: list[WorkItem], hotfix: bool) 
             "items": [i.id for i in items],
             "failed": False,
             "cause": None,
-            "hotfix": hotfix,
+            "hotfix": kind == "hotfix",
             "canary": False,
+            "kind": kind,
+            "lane": lane,
         },
     )
     deliver(m, items, batch)
@@ -84,85 +139,117 @@ def clean_deployment(m: Model, batch: int, items: list[WorkItem], hotfix: bool) 
 
 def deployment_outcome(
     m: Model,
+    lane: int,
     batch: int,
     items: list[WorkItem],
-    hotfix: bool,
+    kind: str,
     manual: bool,
     error: bool,
     drift: bool,
 ) -> Process:
-    """Record the deployment; deliver its changes, or open an incident."""
+    """Record the deployment; deliver its changes, or open an incident per fault."""
     env = m.env
+    index = lane
     defective = [i for i in items if i.defect]
-    cause = "defect" if defective else "deploy_error" if error else "config" if drift else ""
     canary = bool(m.policy.get("canary"))
+    s = m.s
+    shares = s.incidents.severity_shares
+    impacted = s.incidents.impacted_share
+    detection = m.streams["change.detection"]
+    faults = [
+        Fault("defect", sev, impacted[sev - 1], *m.policy.detection(detection))
+        for sev in (severity_of(i.u_severity, shares) for i in defective)
+    ]
+    for cause, happened in (("deploy_error", error), ("config", drift)):
+        if happened:
+            sev = severity_of(m.streams["change.severity"].uniform(), shares)
+            noticed = m.policy.detection(detection)
+            if cause == "deploy_error" and not manual:
+                noticed = (0.0, "pipeline")  # the deploy's own health checks fail at once
+            faults.append(Fault(cause, sev, impacted[sev - 1], *noticed))
     m.emit(
         Kind.DEPLOYED,
         batch,
         {
             "items": [i.id for i in items],
-            "failed": bool(cause),
-            "cause": cause or None,
-            "hotfix": hotfix,
+            "failed": bool(faults),
+            "cause": faults[0].cause if faults else None,
+            "hotfix": kind == "hotfix",
             "canary": canary,
+            "kind": kind,
+            "lane": index,
         },
     )
-    bake = m.s.progressive.canary_hours if canary else 0.0
-    if not cause:
+    bake = s.progressive.canary_hours if canary else 0.0
+    if not faults:
         if bake > 0:
             yield env.timeout(bake)
         deliver(m, items, batch)
         return
-    detect_hours, by = m.policy.detection(m.streams["change.detection"])
-    caught = canary and detect_hours <= bake
-    method = "canary_rollback" if caught else restore_method(m, cause, defective, manual)
-    u = defective[0].u_severity if defective else m.streams["change.severity"].uniform()
-    severity = severity_of(u, m.s.incidents.severity_shares)
-    full_share = m.s.incidents.impacted_share[severity - 1]
-    incident = m.next_incident_id()
-    share = full_share * m.s.progressive.canary_share if canary else full_share
-    m.emit(
-        Kind.INCIDENT_OPENED,
-        incident,
-        {"cause": cause, "severity": severity, "share": share, "batch": batch, "change": True},
-    )
-    env.process(
-        respond(m, incident, severity, cause, detect_hours, by, method, items, defective, batch)
-    )
+    first = min(f.detect_hours for f in faults)
+    caught = canary and first <= bake
+    if caught:
+        method = "canary_rollback"
+    elif error and not manual:
+        method = "pipeline_rollback"  # an automated deploy that fails reverts itself
+    else:
+        method = restore_method(m, faults, defective, manual)
+    services = m.services()
+    exposed = s.progressive.canary_share if canary else 1.0
+    for fault in faults:
+        fault.incident = m.next_incident_id()
+        share = fault.full_share * exposed
+        m.emit(
+            Kind.INCIDENT_OPENED,
+            fault.incident,
+            {
+                "cause": fault.cause,
+                "severity": fault.severity,
+                "share": share,
+                "users": share / services,
+                "service": index,
+                "batch": batch,
+                "change": True,
+            },
+        )
+    failure = Failure(index, batch, items, defective, faults, method, services)
+    env.process(respond(m, failure))
     if bake > 0:
-        yield env.timeout(min(bake, detect_hours))
+        yield env.timeout(min(bake, first))
         if not caught:
-            m.emit(Kind.IMPACT_CHANGED, incident, {"share": full_share})
-    if method not in ROLLBACKS:
+            for fault in faults:
+                m.emit(
+                    Kind.IMPACT_CHANGED,
+                    fault.incident,
+                    {"share": fault.full_share, "users": fault.full_share / services},
+                )
+    # Everything deployed runs for all users (flagged-off faults excepted) until a restore
+    # takes it back; only a canary that caught the fault kept the batch from going out.
+    if not caught:
         live = [i for i in items if i not in defective] if method == "flag_off" else items
         deliver(m, live, batch)
 
 
-def respond(
-    m: Model,
-    incident: int,
-    severity: int,
-    cause: str,
-    detect_hours: float,
-    by: str,
-    method: str,
-    items: list[WorkItem],
-    defective: list[WorkItem],
-    batch: int,
-) -> Process:
-    """Detect, get someone on call, diagnose, restore; then return or rework changes."""
+def respond(m: Model, failure: Failure) -> Process:
+    """Detect, get someone on call, diagnose, restore; then redeploy or rework changes."""
     env = m.env
     r = m.s.recovery
     sigma = m.s.incidents.duration_sigma
-    team = items[0].team if items else 0
-    yield env.timeout(detect_hours)
-    m.emit(
-        Kind.INCIDENT_DETECTED, incident, {"by": "canary" if method == "canary_rollback" else by}
-    )
-    if method == "canary_rollback":
+    items, defective, faults, method = failure[2:6]
+    team = (defective or items)[0].team if items else 0
+    first = min(faults, key=lambda f: f.detect_hours)
+    restored = env.event()
+    yield env.timeout(first.detect_hours)
+    automatic = method in AUTOMATIC
+    by = "canary" if method == "canary_rollback" else first.by
+    m.emit(Kind.INCIDENT_DETECTED, first.incident, {"by": by})
+    for fault in faults:
+        if fault is not first:
+            env.process(_noticed(m, fault, fault.detect_hours - first.detect_hours, restored))
+    if automatic:
         yield env.timeout(m.s.progressive.auto_rollback_minutes / MINUTES_PER_HOUR)
     else:
-        req, pool = yield from _on_call(m, incident, team, "change")
+        req = yield from _on_call(m, first.incident, team, "change")
         n = max(1, len(items))
         hours = (
             m.streams["change.diagnosis"].lognormal_median(
@@ -170,47 +257,70 @@ def respond(
             )
             * m.policy.diagnosis_factor()
         )
-        if m.org.silos and cause == "defect":
+        if m.org.silos and defective:
             # Ops cannot find a code fault alone: after an escalation delay a developer of
             # the team that built the change is pulled off their work to diagnose with them.
             escalation = m.streams["escalation"].exponential(r.escalation_hours_mean)
             if escalation > 0:
                 yield env.timeout(escalation)
             dev_pool = m.org.dev_pool(team)
-            dev = dev_pool.request(Priority.URGENT, "unplanned")
+            dev = dev_pool.request(Priority.URGENT, "unplanned", team=team)
             yield dev
             yield env.timeout(hours)
-            dev_pool.release(dev)
+            dev.pool.release(dev)
         else:
             yield env.timeout(hours)
-        m.emit(Kind.DIAGNOSED, incident, {})
+        m.emit(Kind.DIAGNOSED, first.incident, {})
         if method == "fix_forward":
-            pool.release(req)
-            fix = m.spawn("hotfix", r.hotfix_effort_days, team)
-            fix.delivered_event = env.event()
+            # Each faulty change gets its own fix, developed in parallel by whoever is
+            # free; they ship together as one patch on the emergency path.
+            req.pool.release(req)
+            patch = Patch(env, len(defective))
             for item in defective:
                 item.defect = False
-            yield fix.delivered_event
+                fix = spawn(m, "hotfix", r.hotfix_effort_days, item.team)
+                fix.patch = patch
+                fix.delivered_event = patch.delivered
+            yield patch.delivered
         else:
             yield env.timeout(_restore_hours(m, method, "change"))
-            pool.release(req)
-    m.emit(Kind.INCIDENT_RESTORED, incident, {"method": method, "share": 0.0})
+            req.pool.release(req)
+    restored.succeed()
+    for fault in faults:
+        _restored(m, fault, method)
     if method in ROLLBACKS:
-        lane = m.lanes[m.org.lane_of(team)]
+        # The whole batch is taken back.  The faulty changes go back for rework; the
+        # others had reached production (their lead time stands) and go out again.
+        good = []
         for item in items:
-            m.emit(Kind.RETURNED, item.id, {"reason": method})
-        for item in items:
-            if item.defect:
+            faulty = item.defect
+            m.emit(Kind.RETURNED, item.id, {"reason": method, "faulty": faulty})
+            if faulty:
+                undeliver(m, item)
                 item.defect = False
-                m.rework(item, "production")
+                rework(m, item, "production")
             else:
-                lane.add_ready(item, hotfix=item.origin == "hotfix")
+                good.append(item)
+        m.lanes[failure.lane].redeploy(good)
     elif method == "flag_off":
         for item in defective:
-            m.emit(Kind.RETURNED, item.id, {"reason": method})
+            m.emit(Kind.RETURNED, item.id, {"reason": method, "faulty": True})
             item.defect = False
-            m.rework(item, "production")
-    postmortem(m, severity, team)
+            rework(m, item, "production")
+    postmortem(m, min(f.severity for f in failure.faults), team)
+
+
+def _restored(m: Model, fault: Fault, method: str) -> None:
+    m.emit(Kind.INCIDENT_RESTORED, fault.incident, {"method": method, "share": 0.0, "users": 0.0})
+
+
+def _noticed(m: Model, fault: Fault, wait: float, restored: simpy.Event) -> Process:
+    """A further fault of the same deployment is noticed ``wait`` hours after the first,
+    unless the restore comes first (then nobody reports it any more)."""
+    if wait > 0:
+        yield m.env.timeout(wait) | restored
+    if not restored.triggered:
+        m.emit(Kind.INCIDENT_DETECTED, fault.incident, {"by": fault.by})
 
 
 def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
@@ -226,11 +336,11 @@ def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
         )
         if delay > 0:
             yield env.timeout(delay)
-    pool = m.org.ops_pool(m.org.lane_of(team))
-    req = pool.request(Priority.URGENT, "unplanned")
+    pool = m.org.ops_pool(team)
+    req = pool.request(Priority.URGENT, "unplanned", team=team, role="ops")
     yield req
-    m.emit(Kind.DIAGNOSIS_STARTED, incident, {"pool": pool.name})
-    return req, pool
+    m.emit(Kind.DIAGNOSIS_STARTED, incident, {"pool": req.pool.name})
+    return req
 
 
 def _restore_hours(m: Model, method: str, family: str) -> float:
@@ -253,22 +363,41 @@ def postmortem(m: Model, severity: int, team: int) -> None:
     """A blameless review of a serious enough incident files an improvement action."""
     learning = m.s.learning
     if m.policy.get("postmortems") == "blameless" and severity <= learning.min_severity:
-        m.spawn("improvement", learning.improvement_effort_days, team)
+        spawn(m, "improvement", learning.improvement_effort_days, team)
 
 
 def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
-    """Changes are live for all users: learning, weaknesses and patches take effect."""
-    m.in_system -= len(items)
+    """Changes are live for all users: learning, weaknesses and patches take effect.
+
+    A change that is live already (redeployed after a rollback it was not the cause of)
+    is recorded again but takes effect only once.
+    """
     for item in items:
         m.emit(Kind.DELIVERED, item.id, {"kind": item.kind, "batch": batch})
+        if item.live:
+            continue
+        item.live = True
+        m.in_system -= 1
         if item.delivered_event is not None and not item.delivered_event.triggered:
             item.delivered_event.succeed()
         if item.origin == "improvement":
-            m.learn()
+            m.learn(item.team)
         if item.weakness:
             item.weakness = False
             m.emit(Kind.WEAKNESS_LIVE, item.id, {})
             m.env.process(weakness(m, item))
+
+
+def undeliver(m: Model, item: WorkItem) -> None:
+    """A faulty change taken back from production is work in progress again."""
+    if item.live:
+        item.live = False
+        m.in_system += 1
+
+
+def service_of(m: Model, team: int) -> int:
+    """The service a team's work runs in: its own, or the one shared system."""
+    return 0 if m.coupled() else team
 
 
 def incident(
@@ -280,18 +409,27 @@ def incident(
     detect_hours: float,
     by: str,
     team: int,
+    service: int,
 ) -> Process:
     """Incident ``number`` with no change behind it: detect, respond, repair in place."""
     env = m.env
     m.emit(
         Kind.INCIDENT_OPENED,
         number,
-        {"cause": cause, "severity": severity, "share": share, "batch": -1, "change": False},
+        {
+            "cause": cause,
+            "severity": severity,
+            "share": share,
+            "users": share / m.services(),
+            "service": service,
+            "batch": -1,
+            "change": False,
+        },
     )
     yield env.timeout(detect_hours)
     m.emit(Kind.INCIDENT_DETECTED, number, {"by": by})
     family = cause
-    req, pool = yield from _on_call(m, number, team, family)
+    req = yield from _on_call(m, number, team, family)
     hours = (
         m.streams[f"{family}.diagnosis"].lognormal_median(
             m.s.recovery.diagnosis_hours_median, m.s.incidents.duration_sigma
@@ -301,50 +439,43 @@ def incident(
     yield env.timeout(hours)
     m.emit(Kind.DIAGNOSED, number, {})
     yield env.timeout(_restore_hours(m, "repair", family))
-    pool.release(req)
-    m.emit(Kind.INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0})
+    req.pool.release(req)
+    m.emit(Kind.INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0, "users": 0.0})
     postmortem(m, severity, team)
 
 
-def background_incidents(m: Model) -> Process:
-    """Capacity, dependency and hardware failures: a Poisson stream per week."""
-    env = m.env
-    rate = m.s.incidents.background_per_week
-    if rate <= 0:
-        return
-    stream = m.streams["background"]
-    while True:
-        yield env.timeout(stream.exponential(HOURS_PER_WEEK / rate))
-        severity = severity_of(stream.uniform(), m.s.incidents.severity_shares)
-        team = int(stream.uniform() * m.org.teams)
-        detect_hours, by = m.policy.detection(m.streams["background.detection"])
-        share = m.s.incidents.impacted_share[severity - 1]
-        number = m.next_incident_id()
-        env.process(incident(m, number, "background", severity, share, detect_hours, by, team))
+def background_incidents(m: Model, factor: float = 1.0, days: float | None = None) -> Process:
+    """Capacity, dependency and hardware failures: a Poisson stream per service.
 
-
-def traffic_spike(m: Model, factor: float, days: float) -> Process:
-    """Extra capacity failures while production load is ``factor`` times normal.
-
-    The extra incidents come at (factor - 1) times the background rate from their own
-    ``spike`` stream, so the ordinary background incidents are the same as without it.
+    The rate is ``incidents.background_per_week`` for each service in use (times
+    ``factor - 1`` during a traffic spike, from its own ``spike`` stream, so the ordinary
+    background incidents are the same as without it).
     """
     env = m.env
-    rate = m.s.incidents.background_per_week * (factor - 1.0)
-    end = env.now + days * HOURS_PER_DAY
+    spike = days is not None
+    rate = m.s.incidents.background_per_week * ((factor - 1.0) if spike else 1.0)
     if rate <= 0:
         return
-    stream = m.streams["spike"]
+    end = env.now + days * HOURS_PER_DAY if days is not None else float("inf")
+    family = "spike" if spike else "background"
+    stream = m.streams[family]
+    teams = m.org.teams
     while True:
-        yield env.timeout(stream.exponential(HOURS_PER_WEEK / rate))
+        services = m.services()
+        yield env.timeout(stream.exponential(HOURS_PER_WEEK / (rate * services)))
         if env.now >= end:
             return
         severity = severity_of(stream.uniform(), m.s.incidents.severity_shares)
-        team = int(stream.uniform() * m.org.teams)
-        detect_hours, by = m.policy.detection(m.streams["spike.detection"])
+        u = stream.uniform()
+        services = m.services()
+        service = int(u * services)
+        team = service if services == teams else int(u * teams)
+        detect_hours, by = m.policy.detection(m.streams[f"{family}.detection"])
         share = m.s.incidents.impacted_share[severity - 1]
         number = m.next_incident_id()
-        env.process(incident(m, number, "background", severity, share, detect_hours, by, team))
+        env.process(
+            incident(m, number, "background", severity, share, detect_hours, by, team, service)
+        )
 
 
 def weakness(m: Model, item: WorkItem) -> Process:
@@ -363,6 +494,7 @@ def weakness(m: Model, item: WorkItem) -> Process:
     if found_in < exploit_in:
         yield env.timeout(found_in)
         patch = _patch(m, item)
+        assert patch.delivered_event is not None
         outcome = yield patch.delivered_event | env.timeout(exploit_in - found_in)
         if patch.delivered_event in outcome:
             m.emit(Kind.WEAKNESS_CLOSED, item.id, {"by": "patch"})
@@ -375,18 +507,20 @@ def weakness(m: Model, item: WorkItem) -> Process:
     detect = m.streams["breach"].lognormal_median(
         sec.breach_detection_days_median * HOURS_PER_DAY, sigma
     )
+    service = service_of(m, item.team)
     yield env.process(
-        incident(m, number, "security", 2, sec.breach_share, detect, "customer", item.team)
+        incident(m, number, "security", 2, sec.breach_share, detect, "customer", item.team, service)
     )
     if patch is None:
         patch = _patch(m, item)
+    assert patch.delivered_event is not None
     if not patch.delivered_event.triggered:
         yield patch.delivered_event
     m.emit(Kind.WEAKNESS_CLOSED, item.id, {"by": "patch"})
 
 
 def _patch(m: Model, item: WorkItem) -> WorkItem:
-    patch = m.spawn("security", m.s.security.patch_effort_days, item.team)
+    patch = spawn(m, "security", m.s.security.patch_effort_days, item.team)
     patch.target = item
     patch.delivered_event = m.env.event()
     return patch

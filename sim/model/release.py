@@ -1,14 +1,21 @@
 """From ready to production: release batching, regression, approval and deployment.
 
-A :class:`Lane` collects changes that passed their per-change checks.  On a **release
-train** a batch leaves every ``release_interval_days`` with everything ready; **on
-demand** a batch leaves as soon as the lane has nothing in flight, so slow pipelines batch
-up by themselves.  Each batch then waits for a regression cycle (unless testing is fully
-automated), for approval (the next CAB meeting, or nothing extra after peer review), and
-for a deployment (a maintenance window and an ops engineer if manual, minutes if
-automated).  Fix-forward hotfixes take an emergency path: a shortened regression
-(``testing.hotfix_regression_share`` of a cycle, none with full automation), an emergency
-CAB, no window.  What happens in production is :mod:`sim.model.production`'s job.
+A :class:`Lane` releases one service.  It collects changes that passed their per-change
+checks.  On a **release train** a batch leaves every ``release_interval_days`` with
+everything ready; **on demand** a batch leaves as soon as the lane has nothing in flight,
+so slow pipelines batch up by themselves.  Each batch then waits for a regression cycle
+(unless testing is fully automated; its length varies around its mean, as real cycles
+do), for approval (the next CAB meeting, or nothing extra after peer review), and for a
+deployment (a maintenance window and an ops engineer if manual, minutes if automated).
+
+Three kinds of deployment leave a lane: a **release** of new work; a **hotfix** — a
+fix-forward patch on the emergency path (a shortened regression, ``testing.
+hotfix_regression_share`` of a cycle, none with full automation; an emergency CAB; no
+window); and a **redeploy** of changes that were rolled back together with a faulty one:
+they already passed regression and approval, so they go out again as soon as the restore
+is done (by hand or by machine, as the lane deploys; as part of the incident's response
+they need no new window), never with the next train.  What happens in production is
+:mod:`sim.model.production`'s job.
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ from typing import TYPE_CHECKING
 from ..calendar import next_weekly_slot, next_window
 from ..events import Kind
 from ..units import HOURS_PER_DAY
-from .development import Process
-from .items import Priority, WorkItem
+from .development import rework
+from .items import Priority, Process, WorkItem
 from .pool import Lock
 from .production import clean_deployment, deployment_outcome
 
@@ -29,6 +36,8 @@ if TYPE_CHECKING:
 EMPTY: dict[str, object] = {}
 """Shared payload of events with no data (sinks never mutate payloads)."""
 BY_PEER_REVIEW = {"by": "peer_review"}
+RELEASE, HOTFIX, REDEPLOY = "release", "hotfix", "redeploy"
+"""Kinds of deployment (the ``kind`` of ``batch_formed`` and ``deployed`` events)."""
 
 
 class Lane:
@@ -44,12 +53,9 @@ class Lane:
         self.lock = Lock(m.env)
         m.env.process(self._trains())
 
-    def add_ready(self, item: WorkItem, hotfix: bool = False) -> None:
-        """A change passed its checks; hotfixes leave at once on the emergency path."""
+    def add_ready(self, item: WorkItem) -> None:
+        """A change joins the ready list (outside its own lifecycle process)."""
         self.m.emit(Kind.READY, item.id, EMPTY)
-        if hotfix:
-            self.m.env.process(self._batch([item], hotfix=True))
-            return
         self.ready.append(item)
         self.poke()
 
@@ -58,18 +64,29 @@ class Lane:
 
         Carrying the batch in the arriving change's process when the lane is idle saves
         starting a new process per deployment; the behaviour equals :meth:`add_ready`.
+        Hotfixes leave at once on the emergency path.
         """
         m = self.m
-        if item.origin == "hotfix":
-            m.emit(Kind.READY, item.id, EMPTY)
-            yield from self._batch([item], hotfix=True)
-            return
         m.emit(Kind.READY, item.id, EMPTY)
+        if item.origin == "hotfix":
+            patch = item.patch
+            if patch is None:
+                yield from self._batch([item], HOTFIX)
+                return
+            patch.ready.append(item)
+            if len(patch.ready) == patch.size:  # the last fix of the patch: ship it
+                yield from self._batch(patch.ready, HOTFIX)
+            return
         self.ready.append(item)
         if not self.in_flight and m.policy.get("release") == "on_demand":
             items, self.ready = self.ready, []
             self.in_flight += 1
-            yield from self._batch(items, hotfix=False)
+            yield from self._batch(items, RELEASE)
+
+    def redeploy(self, items: list[WorkItem]) -> None:
+        """Deploy rolled-back changes that were not faulty again, without a new train."""
+        if items:
+            self.m.env.process(self._redeploy(items))
 
     def poke(self) -> None:
         """On demand: start a batch if changes are ready and nothing is in flight."""
@@ -79,18 +96,17 @@ class Lane:
     def _launch(self) -> None:
         items, self.ready = self.ready, []
         self.in_flight += 1
-        self.m.env.process(self._batch(items, hotfix=False))
+        self.m.env.process(self._batch(items, RELEASE))
 
     def _trains(self) -> Process:
-        """Release-train departures; idle ticks while the lane is on demand."""
+        """Release-train departures; idle ticks while the lane is on demand or unused."""
         env = self.m.env
         while True:
             yield env.timeout(self.m.policy.get("release_interval_days") * HOURS_PER_DAY)
             if self.ready and self.m.policy.get("release") == "train":
                 self._launch()
 
-    def _batch(self, items: list[WorkItem], hotfix: bool) -> Process:
-        """Regression, approval and deployment of one batch."""
+    def _form(self, items: list[WorkItem], kind: str) -> int:
         m = self.m
         batch = m.next_batch_id()
         for item in items:
@@ -98,59 +114,94 @@ class Lane:
         m.emit(
             Kind.BATCH_FORMED,
             batch,
-            {"items": [i.id for i in items], "lane": self.index, "hotfix": hotfix},
+            {
+                "items": [i.id for i in items],
+                "lane": self.index,
+                "hotfix": kind == HOTFIX,
+                "kind": kind,
+            },
         )
+        return batch
+
+    def _crew(self, batch: int) -> int:
+        """The team that tests and deploys a batch: the lane's own team, or — when the
+        whole organisation shares the lane — each team in turn."""
+        if self.m.coupled():
+            return batch % self.m.org.teams
+        return self.index
+
+    def _batch(self, items: list[WorkItem], kind: str) -> Process:
+        """Regression, approval and deployment of one batch."""
+        m = self.m
+        batch = self._form(items, kind)
+        hotfix = kind == HOTFIX
         policy = m.policy
         self.releasing += len(items)
         days = policy.regression_days(policy.get("test_automation"))
-        if hotfix:
-            days *= m.s.testing.hotfix_regression_share
-        if days > 0:
+        share = m.s.testing.hotfix_regression_share if hotfix else 1.0
+        if days * share > 0:
             before = len(items)
-            items = yield from self._regression(items, days, hotfix)
+            items = yield from self._regression(batch, items, days, share, hotfix)
             self.releasing -= before - len(items)
         if items:
             if policy.get("change_approval") == "cab":
                 yield from self._cab(batch, hotfix)
             else:
                 m.emit(Kind.APPROVED, batch, BY_PEER_REVIEW)
-            yield from self._deploy(batch, items, hotfix)
+            yield from self._deploy(batch, items, kind)
         self.releasing -= len(items)
         if not hotfix:
             self.in_flight -= 1
             self.poke()
 
-    def _regression(self, items: list[WorkItem], days: float, hotfix: bool) -> Process:
-        """A manual regression cycle of ``days`` on the batch; found defects go to rework."""
+    def _redeploy(self, items: list[WorkItem]) -> Process:
+        batch = self._form(items, REDEPLOY)
+        self.releasing += len(items)
+        yield from self._deploy(batch, items, REDEPLOY)
+        self.releasing -= len(items)
+
+    def _regression(
+        self, batch: int, items: list[WorkItem], days: float, share: float, hotfix: bool
+    ) -> Process:
+        """A manual regression cycle on the batch; found defects go back to rework.
+
+        The cycle lasts about ``days × share`` (lognormal, ``testing.regression_cv``) and
+        finds ``share`` of what a whole cycle would.
+        """
         m = self.m
         env = m.env
-        pool = m.org.test_pool(self.index)
+        crew = self._crew(batch)
+        pool = m.org.test_pool(crew)
         for item in items:
             m.emit(Kind.QUEUED, item.id, pool.payload("regression"))
-        provision = m.policy.provision_hours()
+        # An emergency fix reuses the environment of the last release; a release needs one.
+        provision = 0.0 if hotfix else m.policy.provision_hours(m.streams["provision"])
         if provision > 0:
             yield env.timeout(provision)
+        pool = m.org.test_pool(crew)
         priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
         work = "unplanned" if hotfix else "planned"
         # Never ask for more testers than the pool has, or the cycle could never start.
         testers = max(1, min(m.regression_testers, pool.capacity))
-        reqs = [pool.request(priority, work) for _ in range(testers)]
+        reqs = [pool.request(priority, work, team=crew, role="test") for _ in range(testers)]
         for req in reqs:
             yield req
         for item in items:
             m.emit(Kind.STARTED, item.id, pool.payload("regression"))
-        hours = days * HOURS_PER_DAY
+        cv = m.s.testing.regression_cv
+        mean = days * share * HOURS_PER_DAY
+        hours = m.streams["regression.duration"].lognormal_mean(mean, cv) if cv > 0 else mean
         yield env.timeout(hours)
         for req in reqs:
-            pool.release(req)
+            req.pool.release(req)
         keep = []
-        p_found = m.s.testing.regression_detection_prob
+        p_found = m.s.testing.regression_detection_prob * share
         for item in items:
             m.emit(Kind.FINISHED, item.id, {"stage": "regression", "hours": hours})
             if item.defect and item.u_regression < p_found:
                 m.found(item, "regression")
-                m.emit(Kind.RETURNED, item.id, {"reason": "regression"})
-                m.rework(item)
+                m.emit(Kind.RETURNED, item.id, {"reason": "regression", "faulty": True})
+                rework(m, item)
             else:
                 keep.append(item)
         return keep
@@ -158,7 +209,10 @@ class Lane:
     def _cab(self, batch: int, hotfix: bool) -> Process:
         """Wait for the next CAB meeting, or for an emergency CAB for a hotfix.
 
-        With peer review there is no batch-level wait: review happened per change.
+        A batch must be submitted ``approval.cab_submission_lead_days`` before the meeting
+        that approves it; the deployment waits for a window after the meeting.  Approval
+        and window are sequential steps; because regression cycles vary in length, the
+        wait they add does not depend on a lucky alignment of calendars.
         """
         m = self.m
         env = m.env
@@ -177,11 +231,12 @@ class Lane:
             yield env.timeout(wait)
         m.emit(Kind.APPROVED, batch, {"by": by})
 
-    def _deploy(self, batch: int, items: list[WorkItem], hotfix: bool) -> Process:
+    def _deploy(self, batch: int, items: list[WorkItem], kind: str) -> Process:
         """Take the deploy lock, deploy by hand or by machine, then judge the outcome."""
         m = self.m
         env = m.env
         d = m.s.deployment
+        hotfix = kind == HOTFIX
         priority = Priority.EXPEDITE if hotfix else Priority.PLANNED
         if not hotfix and env.now < m.freeze_until:
             yield env.timeout(m.freeze_until - env.now)  # a release freeze: hotfixes only
@@ -189,16 +244,21 @@ class Lane:
         if wait is not None:
             yield wait
         manual = m.policy.get("deployment") == "manual"
+        learning = m.lane_learning(self.index)
         if manual:
-            if not hotfix:
+            if kind == RELEASE:  # hotfixes and redeploys are part of an incident's response
                 start = next_window(env.now, d.maintenance_window)
                 if start > env.now:
                     yield env.timeout(start - env.now)
-            pool = m.org.ops_pool(self.index)
+            crew = self._crew(batch)
+            pool = m.org.ops_pool(crew)
             for item in items:
                 m.emit(Kind.QUEUED, item.id, pool.payload("deploy"))
-            req = pool.request(priority, "unplanned" if hotfix else "planned")
+            req = pool.request(
+                priority, "unplanned" if kind != RELEASE else "planned", team=crew, role="ops"
+            )
             yield req
+            pool = req.pool
             for item in items:
                 m.emit(Kind.STARTED, item.id, pool.payload("deploy"))
             hours = d.manual_hours + d.manual_hours_per_change * len(items)
@@ -206,18 +266,18 @@ class Lane:
             pool.release(req)
             for item in items:
                 m.emit(Kind.FINISHED, item.id, {"stage": "deploy", "hours": hours})
-            p_error = d.manual_error_prob * m.policy.learning_multiplier
+            p_error = d.manual_error_prob * learning
         else:
             if m.automated_deploy_hours > 0:
                 yield env.timeout(m.automated_deploy_hours)
             p_error = d.automated_error_prob
         error = m.deploy_errors.uniform() < p_error
-        drift = m.drift.uniform() < m.policy.drift_probability()
+        drift = m.drift.uniform() < m.policy.drift_probability() * learning
         defective = False
         for item in items:
             defective = defective or item.defect
         if error or drift or defective or m.policy.get("canary"):
-            yield from deployment_outcome(m, batch, items, hotfix, manual, error, drift)
+            yield from deployment_outcome(m, self.index, batch, items, kind, manual, error, drift)
         else:
-            clean_deployment(m, batch, items, hotfix)
+            clean_deployment(m, self.index, batch, items, kind)
         self.lock.release()

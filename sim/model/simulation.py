@@ -19,18 +19,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from pydantic import ValidationError
 
 from ..errors import ScenarioError
 from ..events import Event, Kind, Recorder, Sink
+from ..loading import explain_error
 from ..metrics.fold import MetricsFold
 from ..metrics.summary import compute_metrics
 from ..practices import BY_NAME
-from ..scenario import PracticesConfig, Scenario
+from ..scenario import Scenario
 from ..streams import Streams
 from ..units import HOURS_PER_DAY
 from .commands import (
     Command,
+    InjectIncident,
     ReleaseFreeze,
+    Reorganise,
     ResizePool,
     SetPractice,
     TrafficSpike,
@@ -38,10 +42,10 @@ from .commands import (
     command_to_dict,
 )
 from .context import WORK_DAY_HOURS, Model
-from .production import background_incidents, incident, traffic_spike
+from .development import spawn
+from .items import Priority, Process
+from .production import background_incidents, incident
 from .release import Lane
-
-ROLES = ("developers", "testers", "ops")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,10 @@ class Simulation:
         self.recorder = Recorder(self.env, sinks, log=self.log, folds=[self.fold])
         self.streams = Streams(self.seed, replication)
         self.model = Model(scenario, self.env, self.streams, self.recorder)
-        self.model.lanes = [Lane(self.model, i) for i in range(self.model.org.lanes)]
+        self.model.lanes = [Lane(self.model, i) for i in range(scenario.org.teams)]
+        self.effective = scenario
+        """The scenario as the commands so far have changed it (practices, headcount,
+        structure): what the next command is validated against."""
         self.until = scenario.run.days * HOURS_PER_DAY
         self.warmup = scenario.run.warmup_days * HOURS_PER_DAY
         self._warm_snapshot: dict[str, dict[str, float]] | None = None
@@ -86,6 +93,8 @@ class Simulation:
         self.recorder.emit(
             Kind.WINDOW, -1, {"warmup_hours": self.warmup, "until_hours": self.until}
         )
+        self._services = self.model.services()
+        self.recorder.emit(Kind.SERVICES, -1, {"services": self._services})
         self.env.process(self._arrivals())
         self.env.process(background_incidents(self.model))
         self.env.process(self._warmup_snapshot())
@@ -112,10 +121,16 @@ class Simulation:
 
     # --- commands --------------------------------------------------------------------------
     def apply(self, command: Command) -> None:
-        """Validate, log and carry out a live command at the current time."""
-        self._validate(command)
+        """Validate, log and carry out a live command at the current time.
+
+        A command that would break one of the scenario's rules (a siloed organisation
+        without testers, fewer developers than teams…) is refused with a
+        :class:`ScenarioError` naming the key, and nothing is applied.
+        """
+        effective = self._validate(command)
         self.commands.append((self.env.now, command))
         self.recorder.emit(Kind.COMMAND, -1, {"command": command_to_dict(command)})
+        self.effective = effective
         m = self.model
         if isinstance(command, SetPractice):
             self._set_practice(command)
@@ -123,49 +138,41 @@ class Simulation:
             hires = command.size - m.org.headcount[command.role]
             m.org.resize(command.role, command.size)
             self._onboard(max(0, hires))
+        elif isinstance(command, Reorganise):
+            self._reorganise(command)
         elif isinstance(command, TrafficSpike):
-            self.env.process(traffic_spike(m, command.factor, command.days))
+            self.env.process(background_incidents(m, command.factor, command.days))
         elif isinstance(command, ReleaseFreeze):
             m.freeze_until = max(m.freeze_until, self.env.now + command.days * HOURS_PER_DAY)
         else:
-            severity = command.severity
-            share = self.scenario.incidents.impacted_share[severity - 1]
-            detect, by = m.policy.detection(self.streams["injected.detection"])
-            number = m.next_incident_id()
-            self.env.process(incident(m, number, "injected", severity, share, detect, by, 0))
+            self._inject(command)
+        services = m.services()
+        if services != self._services:
+            self._services = services
+            self.recorder.emit(Kind.SERVICES, -1, {"services": services})
 
-    def _validate(self, command: Command) -> None:
+    def _validate(self, command: Command) -> Scenario:
+        """The effective scenario after ``command``, validated like a scenario file."""
+        command = command_from_dict(command_to_dict(command))  # types and bounds
         if isinstance(command, SetPractice):
-            if command.practice not in PracticesConfig.model_fields:
-                allowed = ", ".join(PracticesConfig.model_fields)
+            practices = type(self.effective.practices).model_fields
+            if command.practice not in practices:
                 raise ScenarioError(
                     "command",
                     f"practices.{command.practice}",
-                    f"unknown practice; allowed: {allowed}",
+                    f"unknown practice; allowed: {', '.join(practices)}",
                 )
-            values = self.model.policy.current()
-            values[command.practice] = command.value
-            try:
-                PracticesConfig.model_validate(values)
-            except Exception as exc:  # pydantic's ValidationError, summarised
-                raise ScenarioError(
-                    "command", f"practices.{command.practice}", str(exc).splitlines()[-1]
-                ) from None
+            update = {f"practices.{command.practice}": command.value}
         elif isinstance(command, ResizePool):
-            if command.role not in ROLES:
-                raise ScenarioError("command", "role", f"allowed: {', '.join(ROLES)}")
-            if not isinstance(command.size, int) or not 1 <= command.size <= 10_000:
-                raise ScenarioError("command", f"org.{command.role}", "size must be 1..10000")
-            if command.role == "developers" and command.size < self.scenario.org.teams:
-                raise ScenarioError("command", "org.developers", "at least one per team")
-        elif isinstance(command, TrafficSpike):
-            if not 1 <= command.factor <= 100 or not 0 < command.days <= 365:
-                raise ScenarioError("command", "traffic_spike", "factor 1..100, days 0..365")
-        elif isinstance(command, ReleaseFreeze):
-            if not 0 < command.days <= 365:
-                raise ScenarioError("command", "release_freeze", "days must be in (0, 365]")
-        elif not isinstance(command.severity, int) or not 1 <= command.severity <= 4:
-            raise ScenarioError("command", "severity", "allowed: 1, 2, 3, 4")
+            update = {f"org.{command.role}": command.size}
+        elif isinstance(command, Reorganise):
+            update = {"org.structure": command.structure}
+        else:
+            return self.effective
+        try:
+            return self.effective.with_values(update)
+        except ValidationError as exc:
+            raise explain_error(exc, "command") from None
 
     def _set_practice(self, command: SetPractice) -> None:
         m = self.model
@@ -173,7 +180,7 @@ class Simulation:
         old = m.policy.current()[name]
         practice = BY_NAME.get(name)
         costly = practice is not None and value != practice.baseline and value != old
-        ramp = practice.ramp_days if costly and practice else 0.0
+        ramp = practice.ramp_days * self._resistance() if costly and practice else 0.0
         m.policy.set(name, value, ramp)
         if costly and practice:
             effort = practice.adoption_effort_days
@@ -182,16 +189,48 @@ class Simulation:
                 -1,
                 {"practice": name, "value": value, "effort_person_days": effort, "ramp_days": ramp},
             )
+            m.policy.start_learning(ramp)
             for team in range(m.org.teams):
                 self.env.process(self._adoption_work(team, effort / m.org.teams))
         for lane in m.lanes:
             lane.poke()
 
+    def _resistance(self) -> float:
+        """How much longer ramps and learning take in this culture and structure."""
+        a = self.scenario.adoption
+        m = self.model
+        factor = a.blame_resistance if m.policy.target("postmortems") == "blame" else 1.0
+        return factor * (a.silo_resistance if m.org.silos else 1.0)
+
+    def _reorganise(self, command: Reorganise) -> None:
+        """New pools take the people and the waiting work; everyone pays the cost and
+        learns the new structure (in the resistance of the structure they leave)."""
+        m = self.model
+        a = self.scenario.adoption
+        learning = a.reorganisation_learning_days * self._resistance()
+        m.org.reorganise(command.structure)
+        people = sum(m.org.headcount.values())
+        effort = a.reorganisation_person_days * people
+        m.emit(
+            Kind.ADOPTION,
+            -1,
+            {
+                "practice": "org.structure",
+                "value": command.structure,
+                "effort_person_days": effort,
+                "ramp_days": learning,
+            },
+        )
+        m.policy.start_learning(learning)
+        for team in range(m.org.teams):
+            self.env.process(self._adoption_work(team, effort / m.org.teams))
+
     def _onboard(self, hires: int) -> None:
         """New people cost the existing developers' time to bring up to speed (Brooks).
 
         ``org.onboarding_person_days`` per hire is taken from the developers as adoption
-        work, spread over the teams: a bigger team delivers less before it delivers more.
+        work, spread over the teams, while the new people ramp up (``org.ramp_up_days``):
+        a bigger team delivers less before it delivers more.
         """
         effort = hires * self.scenario.org.onboarding_person_days
         if effort <= 0:
@@ -200,15 +239,21 @@ class Simulation:
         for team in range(teams):
             self.env.process(self._adoption_work(team, effort / teams))
 
-    def _adoption_work(self, team: int, person_days: float) -> Any:
+    def _adoption_work(self, team: int, person_days: float) -> Process:
         """Adoption effort held by one developer of ``team`` (not pre-empted)."""
-        from .items import Priority
-
         pool = self.model.org.dev_pool(team)
-        req = pool.request(Priority.IMPROVEMENT, "adoption")
+        req = pool.request(Priority.IMPROVEMENT, "adoption", team=team)
         yield req
         yield self.env.timeout(person_days * WORK_DAY_HOURS * self.model.person_hour)
-        pool.release(req)
+        req.pool.release(req)
+
+    def _inject(self, command: InjectIncident) -> None:
+        m = self.model
+        severity = command.severity
+        share = self.scenario.incidents.impacted_share[severity - 1]
+        detect, by = m.policy.detection(self.streams["injected.detection"])
+        number = m.next_incident_id()
+        self.env.process(incident(m, number, "injected", severity, share, detect, by, 0, 0))
 
     # --- processes -------------------------------------------------------------------------
     def _arrivals(self) -> Any:
@@ -216,16 +261,15 @@ class Simulation:
         m = self.model
         w = self.scenario.workload
         for _ in range(w.initial_backlog):
-            m.spawn("demand", w.effort_days_mean)
+            spawn(m, "demand", w.effort_days_mean)
         gap = HOURS_PER_DAY / w.arrivals_per_day
         stream = self.streams["arrivals"]
         poisson = w.arrival_process == "poisson"
         timeout = self.env.timeout
-        spawn = m.spawn
         mean = w.effort_days_mean
         while True:
             yield timeout(stream.exponential(gap) if poisson else gap)
-            spawn("demand", mean)
+            spawn(m, "demand", mean)
 
     def _warmup_snapshot(self) -> Any:
         if self.warmup > 0:
@@ -233,7 +277,14 @@ class Simulation:
         self._warm_snapshot = self._snapshots()
 
     def _snapshots(self) -> dict[str, dict[str, float]]:
-        return {pool.name: pool.snapshot() for pool in self.model.org.pools}
+        """Cumulative person-hours by pool name (pools a reorganisation retired and
+        rebuilt under the same name are summed)."""
+        snapshots: dict[str, dict[str, float]] = {}
+        for pool in self.model.org.pools:
+            hours = snapshots.setdefault(pool.name, {})
+            for key, value in pool.snapshot().items():
+                hours[key] = hours.get(key, 0.0) + value
+        return snapshots
 
     # --- results ---------------------------------------------------------------------------
     def snapshot(self) -> PoolSnapshot:

@@ -25,6 +25,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..events import Event
+from ..metrics.fold import MetricsFold
+from ..metrics.summary import impact_integral
 from ..units import HOURS_PER_WEEK
 
 DEMAND = "demand"
@@ -126,6 +128,8 @@ def transitions(log: Iterable[Event]) -> list[Transition]:
             continue
         if kind == "started":
             new = "development" if event.data.get("stage") == "development" else None
+        elif kind == "returned" and not event.data.get("faulty", True):
+            new = None  # rolled back with a faulty neighbour: it had reached production
         else:
             new = _NEXT_STATE.get(kind)
         if new is not None and new != old:
@@ -261,7 +265,7 @@ def incidents(log: Iterable[Event]) -> list[Incident]:
     for event in _ordered(log):
         kind = event.kind
         if kind == "incident_opened":
-            share = float(event.data.get("share", 0.0))
+            share = float(event.data.get("users", event.data.get("share", 0.0)))
             found[event.subject] = Incident(
                 number=event.subject,
                 cause=str(event.data.get("cause")),
@@ -282,35 +286,17 @@ def incidents(log: Iterable[Event]) -> list[Incident]:
                 incident.restored = event.t
             incident.impact.append((event.t, 0.0))
         elif kind == "impact_changed":
-            incident.impact.append((event.t, float(event.data.get("share", 0.0))))
+            share = event.data.get("users", event.data.get("share", 0.0))
+            incident.impact.append((event.t, float(share)))
     return sorted(found.values(), key=lambda i: (i.opened, i.number))
 
 
 def impact_curve(log: Sequence[Event], times: Iterable[float]) -> list[float]:
     """Cumulative user impact (share-weighted hours since t = 0) at each of ``times``.
 
-    At every instant the affected share is the sum of the open incidents' current shares,
-    capped at 1, as in the ``user_impact_hours`` metric; one hour with 25 % of users
-    affected adds 0.25.
+    Computed by the ``user_impact_hours`` metric's own code (shares of all users, capped
+    per service and in total), so the chart and the metric cannot disagree; one hour with
+    25 % of users affected adds 0.25.
     """
-    changes = sorted(
-        ((t, i, share) for i, inc in enumerate(incidents(log)) for t, share in inc.impact),
-        key=lambda change: change[0],
-    )
-    stamps = [0.0]
-    totals = [0.0]
-    levels = [0.0]
-    current: dict[int, float] = {}
-    for t, key, share in changes:
-        totals.append(totals[-1] + levels[-1] * max(0.0, t - stamps[-1]))
-        stamps.append(max(t, stamps[-1]))
-        current[key] = share
-        levels.append(min(1.0, max(0.0, sum(current.values()))))
-    out = []
-    for t in times:
-        i = int(np.searchsorted(stamps, t, side="right")) - 1
-        if i < 0:
-            out.append(0.0)
-        else:
-            out.append(totals[i] + levels[i] * (t - stamps[i]))
-    return out
+    records = list(MetricsFold.from_events(log).incidents.values())
+    return [impact_integral(records, 0.0, t) if t > 0 else 0.0 for t in times]

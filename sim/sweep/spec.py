@@ -60,7 +60,6 @@ from pydantic.fields import FieldInfo
 
 from sim.errors import ScenarioError
 from sim.loading import (
-    _convert,
     _describe,
     _did_you_mean,
     _is_builtin_ref,
@@ -74,6 +73,7 @@ from sim.loading import (
     _unknown_key,
     _unknown_section,
     _unwrap_annotated,
+    explain_error,
     load_scenario,
 )
 from sim.metrics.definitions import METRICS
@@ -449,7 +449,7 @@ def _apply_fixed(
     try:
         return base.with_values(updates)
     except ValidationError as exc:
-        error = _convert(exc, source)
+        error = explain_error(exc, source)
     if error.key in fixed:
         raise ScenarioError(source, f"sweep.set.{_quote(error.key)}", error.problem) from None
     if error.key == "run.days":
@@ -550,7 +550,7 @@ def _check_value(base: Scenario, key: str, value: Any, source: str, where: str) 
     try:
         base.with_values({key: value})
     except ValidationError as exc:
-        error = _convert(exc, source)
+        error = explain_error(exc, source)
         if error.key == key:
             raise ScenarioError(source, where, error.problem) from None
         raise ScenarioError(
@@ -619,7 +619,7 @@ def _check_points(base: Scenario, design: Design, source: str) -> None:
         try:
             base.with_values(values)
         except ValidationError as exc:
-            error = _convert(exc, source)
+            error = explain_error(exc, source)
             shown = ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
             raise ScenarioError(
                 source,
