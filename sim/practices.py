@@ -108,7 +108,8 @@ CATALOGUE: tuple[Practice, ...] = (
         False,
         "Expose a small share of users first and roll back automatically.",
         "A failed change first reaches progressive.canary_share of users; if monitoring "
-        "detects it within progressive.canary_hours it is rolled back automatically.",
+        "detects it within progressive.canary_hours it is rolled back automatically. "
+        "Needs automated deployment: with manual deploys it has no effect.",
         "Less user impact and shorter time to restore; the change still counts as failed.",
         "SRE-WB ch.16",
         15.0,

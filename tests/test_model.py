@@ -108,7 +108,7 @@ def check_invariants(sim: Simulation) -> None:
     if m["change_failure_rate"] is not None:
         assert 0.0 <= m["change_failure_rate"] <= 1.0
     for key, value in m.items():
-        if key.startswith("utilisation_"):
+        if key.startswith("utilisation_") and value is not None:  # None: no capacity
             assert 0.0 <= value <= 1.0 + 1e-9, key
 
 

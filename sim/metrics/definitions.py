@@ -161,6 +161,12 @@ METRICS: tuple[MetricDef, ...] = (
     # -- reliability ------------------------------------------------------------------------
     MetricDef("incidents", "count", "Incidents opened in the window, every cause."),
     MetricDef("incidents_change", "count", "Incidents opened in the window with `change` = true."),
+    MetricDef(
+        "incidents_per_release",
+        "incidents/release",
+        "`incidents_change` / `releases`: every escaped fault is its own incident, so this "
+        "grows with the batch size.",
+    ),
     MetricDef("incidents_other", "count", "Incidents opened in the window with `change` = false."),
     MetricDef(
         "incidents_<cause>",

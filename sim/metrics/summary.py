@@ -150,6 +150,7 @@ def compute_metrics(
     opened = [i for i in incidents if inside(i.opened)]
     values["incidents"] = len(opened)
     values["incidents_change"] = sum(1 for i in opened if i.change)
+    values["incidents_per_release"] = ratio(values["incidents_change"], len(releases))
     values["incidents_other"] = sum(1 for i in opened if not i.change)
     for cause in CAUSES:
         values[f"incidents_{cause}"] = sum(1 for i in opened if i.cause == cause)

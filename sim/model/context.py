@@ -9,7 +9,7 @@ This module imports no stage: the stages (:mod:`~sim.model.development`,
 :mod:`~sim.model.release`, :mod:`~sim.model.production`) take a :class:`Model` and import
 it for type checking only, and :class:`~sim.model.simulation.Simulation` wires the release
 lanes in (typed here by the :class:`Lanes` protocol).  Imports run one way: simulation →
-production → release → development → context → items.
+release → production → development → context → organisation, policy, pool → items.
 """
 
 from __future__ import annotations

@@ -54,10 +54,12 @@ def spawn(m: Model, origin: str, mean_days: float, team: int | None = None) -> W
 def rework(m: Model, item: WorkItem, found_in: str | None = None) -> None:
     """Send a change taken out of a batch back to development.
 
-    ``found_in`` ("production") sets the rework effort when no test found it.
+    ``found_in`` ("production") sets the rework effort when no test found it; a change
+    taken back from production is reworked first and ships on the emergency path.
     """
     if found_in is not None:
         item.rework_share = m.rework_fraction[found_in]
+        item.urgent = found_in == "production"
     item.reworks += 1
     m.env.process(lifecycle(m, item))
 

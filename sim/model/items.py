@@ -99,6 +99,7 @@ class WorkItem:
         "u_rollback",
         "u_scan",
         "u_severity",
+        "urgent",
         "weakness",
     )
 
@@ -114,12 +115,17 @@ class WorkItem:
         self.delivered_event: simpy.Event | None = None
         self.patch: Patch | None = None
         """For a fix-forward fix: the patch it ships in, with the other fixes of its failure."""
+        self.urgent = False
+        """Taken back from production as faulty: once reworked it ships on the emergency
+        path, not with the next release train."""
         self.live = False
         """Running in production for all users (delivered and not taken back as faulty)."""
 
     @property
     def priority(self) -> Priority:
         """The queue priority of this item's next piece of development."""
+        if self.urgent:
+            return Priority.EXPEDITE
         return Priority.REWORK if self.reworks else ORIGIN_PRIORITY[self.origin]
 
     @property

@@ -14,9 +14,9 @@ service (``practices.loosely_coupled``) is the lanes' business (:mod:`sim.model.
 not the organisation's.  A batch released through a lane shared by several
 cross-functional teams is regression-tested and deployed by the teams in turn.
 
-A **reorganisation** mid-run builds the new pools, moves every waiting request to the pool
-that now does that work (keeping its place in line) and retires the old pools: their
-capacity drops to zero, work in progress there finishes.  People hired mid-run join as
+A **reorganisation** mid-run builds the new pools, moves the work in progress (with its
+person) and every waiting request to the pool that now does that work (keeping its place
+in line), and retires the old pools with their accounts.  People hired mid-run join as
 novices who ramp up (:meth:`sim.model.pool.Pool.hire`).
 """
 
@@ -78,14 +78,17 @@ class Organisation:
             return
         old = self.current_pools()
         self._build(structure)
+        working: list[Request] = []
         waiting: list[Request] = []
         for pool in old:
+            working += pool.take_holders()
             waiting += pool.take_queue()
-            pool.resize(0)  # retired: work in progress finishes, nothing new starts
+            pool.resize(0)  # retired: its accounts stay, nobody works there any more
+        target = {"dev": self.dev_pool, "test": self.test_pool, "ops": self.ops_pool}
+        for req in working:
+            target[req.role](req.team if 0 <= req.team < self.teams else 0).adopt_holder(req)
         for req in waiting:
-            team = req.team if 0 <= req.team < self.teams else 0
-            target = {"dev": self.dev_pool, "test": self.test_pool, "ops": self.ops_pool}
-            target[req.role](team).adopt(req)
+            target[req.role](req.team if 0 <= req.team < self.teams else 0).adopt(req)
 
     def _devs(self) -> list[int]:
         return split(self.headcount["developers"], self.teams)

@@ -18,10 +18,10 @@ them as novices whose productivity rises linearly from 0 to 1 over a ramp-up per
 :meth:`speed` is the pool's mean productivity per person (a fluid approximation: every
 holder works at the mean speed, so a piece of work takes its effort divided by it).
 
-A reorganisation moves waiting work between pools: :meth:`take_queue` hands the queued
-requests over and :meth:`adopt` queues them in their new pool, keeping their place in
-line.  A request remembers the pool that holds it, so :meth:`release` on the pool it was
-first asked of still gives back the right person.
+A reorganisation moves work between pools: :meth:`take_holders` and :meth:`adopt_holder`
+move work in progress with its person, :meth:`take_queue` and :meth:`adopt` move queued
+requests, keeping their place in line.  A request remembers the pool that holds it, so
+:meth:`release` on the pool it was first asked of still gives back the right person.
 """
 
 from __future__ import annotations
@@ -234,6 +234,21 @@ class Pool:
         queue = [entry[2] for entry in sorted(self._queue)]
         self._queue = []
         return queue
+
+    def take_holders(self) -> list[Request]:
+        """Remove and return the people at work here, their hours so far accounted."""
+        holders = list(self.holders)
+        for req in holders:
+            self._account(req)
+        self.holders = {}
+        return holders
+
+    def adopt_holder(self, req: Request) -> None:
+        """Work in progress moves here with its person (a reorganisation); the pool may be
+        over capacity until it finishes."""
+        req.pool = self
+        req.granted_at = self.env.now
+        self.holders[req] = None
 
     def adopt(self, req: Request) -> None:
         """Queue a request moved here from another pool, behind those already moved.

@@ -151,7 +151,8 @@ def deployment_outcome(
     env = m.env
     index = lane
     defective = [i for i in items if i.defect]
-    canary = bool(m.policy.get("canary"))
+    # Canary analysis and its automatic rollback need deployment automation.
+    canary = not manual and bool(m.policy.get("canary"))
     s = m.s
     shares = s.incidents.severity_shares
     impacted = s.incidents.impacted_share

@@ -8,10 +8,11 @@ so slow pipelines batch up by themselves.  Each batch then waits for a regressio
 do), for approval (the next CAB meeting, or nothing extra after peer review), and for a
 deployment (a maintenance window and an ops engineer if manual, minutes if automated).
 
-Three kinds of deployment leave a lane: a **release** of new work; a **hotfix** — a
-fix-forward patch on the emergency path (a shortened regression, ``testing.
-hotfix_regression_share`` of a cycle, none with full automation; an emergency CAB; no
-window); and a **redeploy** of changes that were rolled back together with a faulty one:
+Three kinds of deployment leave a lane: a **release** of new work; a **hotfix** on the
+emergency path (a shortened regression, ``testing.hotfix_regression_share`` of a cycle,
+none with full automation; an emergency CAB; no window) — a fix-forward patch, or a faulty
+change taken back from production and reworked, which does not wait for the next train;
+and a **redeploy** of changes that were rolled back together with a faulty one:
 they already passed regression and approval, so they go out again as soon as the restore
 is done (by hand or by machine, as the lane deploys; as part of the incident's response
 they need no new window), never with the next train.  What happens in production is
@@ -51,6 +52,9 @@ class Lane:
         self.releasing = 0
         """Changes in batches between release and production (regression, CAB, deploy)."""
         self.lock = Lock(m.env)
+        self.reworked: list[WorkItem] = []
+        """Changes reworked after being taken back from production, waiting to go out."""
+        self.re_releasing = False
         m.env.process(self._trains())
 
     def add_ready(self, item: WorkItem) -> None:
@@ -68,6 +72,19 @@ class Lane:
         """
         m = self.m
         m.emit(Kind.READY, item.id, EMPTY)
+        if item.urgent:
+            # Reworked after being taken back from production: out on the emergency path
+            # with every other such change that is ready, one emergency batch at a time.
+            item.urgent = False
+            self.reworked.append(item)
+            if self.re_releasing:
+                return
+            self.re_releasing = True
+            while self.reworked:
+                items, self.reworked = self.reworked, []
+                yield from self._batch(items, HOTFIX)
+            self.re_releasing = False
+            return
         if item.origin == "hotfix":
             patch = item.patch
             if patch is None:
@@ -276,7 +293,7 @@ class Lane:
         defective = False
         for item in items:
             defective = defective or item.defect
-        if error or drift or defective or m.policy.get("canary"):
+        if error or drift or defective or (not manual and m.policy.get("canary")):
             yield from deployment_outcome(m, self.index, batch, items, kind, manual, error, drift)
         else:
             clean_deployment(m, self.index, batch, items, kind)

@@ -1,0 +1,5 @@
+"""``python -m sim.validation``: regenerate ``docs/validation.md``."""
+
+from .page import main
+
+raise SystemExit(main())
