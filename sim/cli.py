@@ -399,6 +399,7 @@ def _add_baseline(document: dict[str, Any], comparison: ComparisonResult) -> Non
         "scenario_hash": ghost.scenario.content_hash(),
         "metrics": ghost_document["metrics"],
         "tiers": ghost_document["tiers"],
+        "overloaded": ghost_document["overloaded"],
     }
     if "ci95" in ghost_document:
         baseline["ci95"] = ghost_document["ci95"]

@@ -6,10 +6,11 @@ start after the scenario's warm-up (a running organisation, not an empty one) an
 together, so every difference between them comes from the player's decisions.
 
 Play is split into rounds (a quarter by default).  Switching a practice away from its
-baseline or hiring costs adoption effort in person-days (the catalogue's figure, or
-``org.onboarding_person_days`` per hire); with a budget, a round's investments are limited
-to it.  A round closes with a :class:`RoundReport`: the round's metrics for player and
-ghost, their DORA tiers, the commands given, and a score.
+baseline, hiring or reorganising costs effort in person-days (the catalogue's figure,
+``org.onboarding_person_days`` per hire, ``adoption.reorganisation_person_days`` per
+person for a new structure); with a budget, a round's investments are limited to it.
+A round closes with a :class:`RoundReport`: the round's metrics for player and ghost,
+their DORA tiers, whether either was overloaded, the commands given, and a score.
 
 A game is saved as scenario + seed + timestamped commands (JSON); loading replays the
 commands at their times, so the numbers are identical.  ``shipit run`` and ``compare``
@@ -41,8 +42,9 @@ from .model import (
     Simulation,
     TrafficSpike,
 )
-from .model.commands import command_from_dict, command_to_dict
+from .model.commands import Reorganise, check_sequence, command_from_dict, command_to_dict
 from .model.simulation import PoolSnapshot
+from .overload import is_overloaded
 from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
 from .scenario import Scenario
 from .units import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -54,6 +56,10 @@ DAILY_SNAPSHOTS = 120
 IMPACT_PENALTY = 2.0
 """Score points lost per share-weighted hour of user impact."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REORGANISATION = "org.structure"
+"""The ``practice`` an ``adoption`` event names when the organisation is reorganised."""
+STRUCTURES = ("silos", "cross_functional")
+"""The structures a player can reorganise into, in the order the practice panel cycles."""
 
 
 class GameError(ValueError):
@@ -75,6 +81,17 @@ class RoundReport:
     ghost_score: float
     commands: list[tuple[float, Command]]
     spent_person_days: float
+
+    @property
+    def player_overloaded(self) -> bool:
+        """Whether the player's backlog grew without bound this round (see
+        :mod:`sim.overload`): the tiers alone would hide it."""
+        return is_overloaded(self.player)
+
+    @property
+    def ghost_overloaded(self) -> bool:
+        """Whether the untouched organisation's backlog grew without bound this round."""
+        return is_overloaded(self.ghost)
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,8 @@ class _Tracker:
         self.incidents: list[int] = []
         self.restores: list[list[float]] = []
         self.delivered_total = 0
+        self.reorganised: tuple[float, float] | None = None
+        """(hours, learning days) of the last reorganisation, for its learning progress."""
         self._arrived: dict[int, str] = {}
         self._committed: dict[int, float] = {}
         self._batch_size: dict[int, int] = {}
@@ -173,6 +192,13 @@ class _Tracker:
                           opened[1], "restored")  # fmt: skip
                 if opened[3]:
                     self.restores[self._bucket(t)].append(t - opened[0])
+        elif kind is Kind.ADOPTION and data["practice"] == REORGANISATION:
+            self.reorganised = (t, float(data["ramp_days"]))
+            if t >= self.start:
+                what = describe_structure(data["value"])
+                self._add(t, f"Reorganising into {what} — {data['effort_person_days']:g} "
+                             f"person-days, people learn the new teams over "
+                             f"{data['ramp_days']:g} days", None, "adoption")  # fmt: skip
         elif kind is Kind.ADOPTION and t >= self.start:
             what = describe_command(SetPractice(data["practice"], data["value"]))
             self._add(t, f"Adopting: {what} — {data['effort_person_days']:g} person-days, ramps in "
@@ -376,7 +402,10 @@ class Game:
 
     # --- moves -------------------------------------------------------------------------
     def cost_of(self, command: Command) -> float:
-        """Person-days of adoption or onboarding effort ``command`` would cost now."""
+        """Person-days of adoption, onboarding or reorganisation effort ``command`` would
+        cost now: what the round's budget is charged."""
+        if isinstance(command, Reorganise):
+            return self.reorganisation_cost(command.structure)
         if isinstance(command, SetPractice):
             practice = BY_NAME.get(command.practice)
             current = self.practices().get(command.practice)
@@ -387,6 +416,14 @@ class Game:
             hires = command.size - self.headcount().get(command.role, command.size)
             return max(0, hires) * self.scenario.org.onboarding_person_days
         return 0.0
+
+    def reorganisation_cost(self, structure: str) -> float:
+        """Person-days a move into ``structure`` costs: every person's share of the
+        reorganisation (as the model charges it), nothing if it is the structure now."""
+        if structure == self.structure():
+            return 0.0
+        people = sum(self.headcount().values())
+        return self.scenario.adoption.reorganisation_person_days * people
 
     @property
     def budget_left(self) -> float | None:
@@ -399,6 +436,11 @@ class Game:
         """Make a move now; its adoption cost counts against the round's budget."""
         if self.finished:
             raise GameError("the game is over")
+        if isinstance(command, Reorganise) and command.structure == self.structure():
+            # the model would still charge everyone for a reorganisation that changes nothing
+            raise GameError(
+                f"the organisation is already in {describe_structure(command.structure)}"
+            )
         cost = self.cost_of(command)
         left = self.budget_left
         if left is not None and cost > left + 1e-9:
@@ -434,6 +476,20 @@ class Game:
     def headcount(self) -> dict[str, int]:
         """People per role in the player's organisation."""
         return dict(self.player.model.org.headcount)
+
+    def structure(self) -> str:
+        """The player's structure now: ``silos`` or ``cross_functional``."""
+        return str(self.player.model.org.structure)
+
+    def reorganisation_progress(self) -> float | None:
+        """How far (0..1) people are through learning the structure of the last
+        reorganisation; None when there was none or the learning is over."""
+        last = self._player_tracker.reorganised
+        if last is None or last[1] <= 0:
+            return None
+        start, days = last
+        share = max(0.0, (self.now - start) / (days * HOURS_PER_DAY))
+        return share if share < 1.0 else None
 
     def flow(self) -> list[FlowStage]:
         """Work on the road now, stage by stage, with the people of each pool."""
@@ -476,7 +532,7 @@ class Game:
         levels: dict[str, list[float]] = {pillar: [] for pillar in PILLARS}
         for practice in CATALOGUE:
             levels[practice.pillar].append(maturity_level(practice, values[practice.name]))
-        cross = 1.0 if self.scenario.org.structure == "cross_functional" else 0.0
+        cross = 1.0 if self.structure() == "cross_functional" else 0.0
         levels["culture and collaboration"].append(cross)
         return {pillar: sum(v) / len(v) if v else 0.0 for pillar, v in levels.items()}
 
@@ -607,6 +663,7 @@ def read_saved_game(path: Path) -> SavedGame:
         if commands and t < commands[-1][0]:
             raise ScenarioError(source, f"{key}.t", "commands must be in time order")
         commands.append((float(t), command_from_dict(entry["command"], source)))
+    check_sequence(scenario, [command for _, command in commands], source)
     return SavedGame(
         scenario, seed, replication, round_days, rounds,
         None if budget is None else float(budget), saved_at, commands,
@@ -639,6 +696,8 @@ def describe_command(command: Command) -> str:
         return f"{name}: {str(value).replace('_', ' ')}"
     if isinstance(command, ResizePool):
         return f"resize {command.role} to {command.size}"
+    if isinstance(command, Reorganise):
+        return f"reorganise into {describe_structure(command.structure)}"
     if isinstance(command, InjectIncident):
         return f"injected a severity-{command.severity} incident"
     if isinstance(command, TrafficSpike):
@@ -648,6 +707,11 @@ def describe_command(command: Command) -> str:
     return str(command)
 
 
+def describe_structure(structure: str) -> str:
+    """A structure in words: ``cross-functional teams`` or ``silos``."""
+    return "cross-functional teams" if structure == "cross_functional" else structure
+
+
 __all__: Sequence[str] = (
     "FeedEntry",
     "FlowStage",
@@ -655,6 +719,7 @@ __all__: Sequence[str] = (
     "GameError",
     "RoundReport",
     "describe_command",
+    "describe_structure",
     "load_case",
     "read_saved_game",
     "score",

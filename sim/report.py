@@ -20,6 +20,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from sim.overload import EXPLANATION, backlog_growth, is_overloaded, overload_share
 from sim.practices import Practice, describe_value
 from sim.scenario import Scenario
 
@@ -175,6 +176,18 @@ def _count(value: float | None, interval: Interval) -> str:
     return format_number(value, interval, "", decimals)
 
 
+DEMAND: tuple[tuple[str, str, Formatter], ...] = (
+    ("Delivered / arrived", "demand_delivered_share", format_share),
+    ("Backlog growth", "backlog_growth_per_week", _per_week),
+    ("Customer lead time", "customer_lead_time_hours_median", format_hours),
+)
+"""Whether the organisation keeps up with its demand: the four keys start at commit, so
+these rows (label, metric key, formatter) show what they cannot -- work piling up before
+development and the customer's whole wait (median, arrival to production)."""
+
+OVERLOAD_STYLE = "bold white on red"
+"""The overload verdict's style: it overrides a tier, so it must not read like one."""
+
 OUTCOMES: tuple[tuple[str, str, Formatter], ...] = (
     ("Throughput", "throughput_per_week", _per_week),
     ("Incidents", "incidents", _count),
@@ -189,6 +202,8 @@ def scorecard(document: Mapping[str, Any], scenario: Scenario) -> RenderableType
     """The DORA scorecard of a ``run --json`` document (one run or a replication mean).
 
     ``scenario`` supplies what the document does not carry: the title and the run length.
+    The demand rows and the Overall verdict flag an overloaded organisation, whose tiers
+    may look fine because the four keys start at commit (see :mod:`sim.overload`).
     """
     metrics: Mapping[str, Any] = document["metrics"]
     tiers: Mapping[str, Any] = document["tiers"]
@@ -206,14 +221,61 @@ def scorecard(document: Mapping[str, Any], scenario: Scenario) -> RenderableType
     for label, key, tier_key, fmt in FOUR_KEYS:
         table.add_row(label, fmt(metrics.get(key), ci95.get(key)), tier_text(tiers.get(tier_key)))
     table.add_section()
-    expected = document.get("expected_tier")
-    table.add_row(Text("Overall", style="bold"), _expectation(tiers.get("overall"), expected),
-                  tier_text(tiers.get("overall")))  # fmt: skip
+    for label, key, fmt in DEMAND:
+        table.add_row(label, fmt(metrics.get(key), ci95.get(key)), "")
+    table.add_section()
+    verdict = overall_verdict(
+        tiers.get("overall"),
+        document.get("expected_tier"),
+        metrics,
+        ci95.get("backlog_growth_per_week"),
+        replications,
+    )
+    table.add_row(Text("Overall", style="bold"), verdict, tier_text(tiers.get("overall")))
     table.add_section()
     for label, key, fmt in OUTCOMES:
         table.add_row(label, fmt(metrics.get(key), ci95.get(key)), "")
     # Below the table, not as its caption: a caption wraps at the table's width.
-    return Group(table, Text(_caption(scenario, prov, replications), style="dim"))
+    parts: list[RenderableType] = [table]
+    if is_overloaded(metrics):
+        parts.append(Text(f"{EXPLANATION[:1].upper()}{EXPLANATION[1:]}.", style="bold red"))
+    parts.append(Text(_caption(scenario, prov, replications), style="dim"))
+    return Group(*parts)
+
+
+def overall_verdict(
+    overall: str | None,
+    expected: str | None,
+    metrics: Mapping[str, Any],
+    growth_interval: Interval = None,
+    replications: int = 1,
+) -> Text:
+    """The Overall row's verdict: the overload if there is one, else the expected tier.
+
+    An overloaded organisation is never "as expected", whatever its tiers: its backlog
+    grows without bound.  With replications the verdict says in what share of the runs
+    it was overloaded, and a minority of overloaded runs is noted under the expectation.
+    """
+    share = overload_share(metrics)
+    if is_overloaded(metrics):
+        return overload_text(metrics, growth_interval, replications)
+    verdict = _expectation(overall, expected)
+    if share and replications > 1:
+        verdict.append(f"\noverloaded in {format_share(share, None, 0)} of runs", style="yellow")
+    return verdict
+
+
+def overload_text(
+    metrics: Mapping[str, Any], growth_interval: Interval = None, replications: int = 1
+) -> Text:
+    """``OVERLOADED`` and how fast the backlog grows, on two lines (narrow at 80 columns)."""
+    head = "OVERLOADED"
+    share = overload_share(metrics)
+    if replications > 1 and share is not None:
+        head += f" in {format_share(share, None, 0)} of runs"
+    growth = backlog_growth(metrics)
+    rate = "without bound" if growth is None else _per_week(growth, growth_interval)
+    return Text.assemble((head, OVERLOAD_STYLE), "\n", (f"backlog grows {rate}", "bold red"))
 
 
 def _expectation(overall: str | None, expected: str | None) -> Text:
@@ -327,6 +389,11 @@ def _weekly(value: float | None, interval: Interval) -> str:
     return format_number(value, interval, "/ week")
 
 
+def _runs_share(value: float | None, interval: Interval) -> str:
+    """The share of runs that were overloaded: whole percents (runs are few)."""
+    return format_share(value, interval, decimals=0)
+
+
 class ComparedMetric(NamedTuple):
     """A row of the comparison table."""
 
@@ -351,6 +418,11 @@ COMPARED: tuple[ComparedMetric, ...] = (
     ComparedMetric("Rework rate", "rework_rate", format_share, _diff_share, -1),
     ComparedMetric("Customer lead time (median)", "customer_lead_time_hours_median",
                    format_hours, _diff_hours, -1),
+    ComparedMetric("Delivered / arrived", "demand_delivered_share", format_share, _diff_share,
+                   +1),
+    ComparedMetric("Backlog growth (items)", "backlog_growth_per_week", _weekly,
+                   _diff_per_week, -1),
+    ComparedMetric("Overloaded runs", "overloaded", _runs_share, _diff_share, -1),
     ComparedMetric("Throughput (items)", "throughput_per_week", _weekly, _diff_per_week, +1),
     ComparedMetric("Incidents", "incidents", _count, _diff_count, -1),
     ComparedMetric("Availability", "availability", _availability, _diff_availability, +1),
@@ -361,7 +433,7 @@ COMPARED: tuple[ComparedMetric, ...] = (
     ComparedMetric("Batch size (items, mean)", "mean_batch_size", _plain, _diff_plain, -1),
     ComparedMetric("Work in progress (items)", "wip_mean", _plain, _diff_plain, -1),
 )  # fmt: skip
-"""The rows of ``shipit compare``: the four keys, then flow, reliability and size."""
+"""The rows of ``shipit compare``: the four keys, then demand, flow, reliability and size."""
 
 MINUS = "\N{MINUS SIGN}"
 UP = "\N{BLACK UP-POINTING TRIANGLE}"
@@ -425,6 +497,15 @@ def _cell(value: str | Text) -> Text:
     return text
 
 
+def _overall_cell(variant: Mapping[str, Any]) -> Text:
+    """A variant's overall tier, flagged when the variant is overloaded: its tier would
+    otherwise hide a backlog that grows without bound."""
+    tier = tier_text(variant["tiers"].get("overall"))
+    if not is_overloaded(variant["metrics"]):
+        return tier
+    return Text.assemble(tier, "\n", ("OVERLOADED", OVERLOAD_STYLE))
+
+
 def _tier_change(base: str | None, other: str | None) -> Text:
     """How the overall tier moved from the baseline to a variant."""
     if base == other:
@@ -473,12 +554,14 @@ def comparison_table(
         table.add_row(*cells)
     table.add_section()
     base_tier = baseline["tiers"].get("overall")
-    tier_cells: list[RenderableType] = [Text("Overall tier", style="bold"), tier_text(base_tier)]
+    tier_cells: list[RenderableType] = [
+        Text("Overall tier", style="bold"),
+        _overall_cell(baseline),
+    ]
     for variant in others:
         tier = variant["tiers"].get("overall")
-        tier_cells += (
-            [tier_text(tier)] if compact else [tier_text(tier), _tier_change(base_tier, tier)]
-        )
+        cell = _overall_cell(variant)
+        tier_cells += [cell] if compact else [cell, _tier_change(base_tier, tier)]
     table.add_row(*tier_cells)
 
     parts = [f"seed {prov.get('seed', '?')}"]

@@ -27,6 +27,7 @@ from . import __version__
 from .events import Event, log_hash
 from .metrics.tiers import tier_of
 from .model import Command, Simulation, replay
+from .overload import is_overloaded
 from .scenario import Scenario
 
 
@@ -186,6 +187,8 @@ def result_document(scenario: Scenario, results: Sequence[RunResult]) -> dict[st
 
     With one replication ``metrics`` holds its values; with several it holds means,
     ``ci95`` holds [low, high] per metric and ``replications`` the per-run values.
+    ``overloaded`` is the verdict the tiers cannot give (see :mod:`sim.overload`): true
+    when the run, or at least half the runs, built a backlog that grows without bound.
     """
     seed = results[0].seed
     edition = scenario.run.tier_edition
@@ -200,6 +203,7 @@ def result_document(scenario: Scenario, results: Sequence[RunResult]) -> dict[st
             {"replication": r.replication, "metrics": r.metrics} for r in results
         ]
     document["tiers"] = tier_of(document["metrics"], edition)
+    document["overloaded"] = is_overloaded(document["metrics"])
     document["expected_tier"] = scenario.scenario.expected_tier
     document["provenance"] = provenance(scenario, seed, len(results))
     return document
@@ -330,7 +334,8 @@ def _is_number(value: Any) -> bool:
 
 
 def variant_document(variant: VariantResult, overrides: Sequence[str] = ()) -> dict[str, Any]:
-    """One variant's part of a comparison document: means, intervals, tiers, runs."""
+    """One variant's part of a comparison document: means, intervals, tiers, the overload
+    verdict (as in :func:`result_document`) and the per-run values."""
     means, intervals = summarise(variant.results)
     return {
         "label": variant.label,
@@ -340,6 +345,7 @@ def variant_document(variant: VariantResult, overrides: Sequence[str] = ()) -> d
         "metrics": means,
         "ci95": intervals,
         "tiers": tier_of(means, variant.scenario.run.tier_edition),
+        "overloaded": is_overloaded(means),
         "expected_tier": variant.scenario.scenario.expected_tier,
         "replications": [
             {"replication": r.replication, "metrics": r.metrics} for r in variant.results

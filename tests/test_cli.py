@@ -8,6 +8,7 @@ program in a subprocess to check the entry point end to end.
 from __future__ import annotations
 
 import importlib.machinery
+import io
 import json
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from sim import __version__, cli
 from sim.cli import atomic_write, main
@@ -23,7 +25,7 @@ from sim.events import Kind
 from sim.loading import load_with_overrides
 from sim.metrics import tier_of
 from sim.practices import CATALOGUE
-from sim.report import format_hours, format_per_day, format_share
+from sim.report import format_hours, format_number, format_per_day, format_share, scorecard
 from sim.runner import run_replication
 from sim.scenario import Scenario
 
@@ -164,6 +166,110 @@ def test_events_writes_one_json_line_per_event(
     assert parsed[0]["kind"] == Kind.WINDOW.value
     times = [p["t"] for p in parsed]
     assert times == sorted(times)
+
+
+# --------------------------------------------------------------------------- overload
+
+DROWNING = ("--set", "org.teams=1", "--set", "org.developers=1", "--set", "org.testers=1",
+            "--set", "org.ops=1")  # fmt: skip
+"""The elite organisation shrunk to one person per role: its keys stay elite, its backlog
+grows by tens of items a week."""
+
+
+def test_an_overloaded_run_is_never_as_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    status, stdout, _ = run_cli(capsys, "run", "elite", *DROWNING, "--days", "120",
+                                "--json", str(out))  # fmt: skip
+    assert status == 0
+    document = read_json(out)
+    metrics = document["metrics"]
+    assert document["overloaded"] is True and metrics["overloaded"] == 1.0
+    assert document["tiers"]["overall"] == "elite"  # what the four keys alone would say
+    assert "as expected" not in stdout
+    growth = format_number(metrics["backlog_growth_per_week"], None, "items / week")
+    lines = stdout.splitlines()
+    overall = lines.index(next(line for line in lines if "Overall" in line))
+    assert "OVERLOADED" in lines[overall]
+    assert f"backlog grows {growth}" in lines[overall + 1]
+    assert "Demand exceeds capacity; the four keys start at commit" in stdout
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    delivered = next(line for line in lines if "Delivered / arrived" in line)
+    assert format_share(metrics["demand_delivered_share"]) in delivered
+    assert growth in next(line for line in lines if "Backlog growth" in line)
+    customer = next(line for line in lines if "Customer lead time" in line)
+    assert format_hours(metrics["customer_lead_time_hours_median"]) in customer
+
+
+def test_a_run_that_keeps_up_is_not_flagged(
+    single: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    document, _ = single
+    assert document["overloaded"] is False and document["metrics"]["overloaded"] == 0.0
+    status, stdout, _ = run_cli(capsys, "run", "elite", "--days", DAYS, "--seed", "7")
+    assert status == 0
+    assert "OVERLOADED" not in stdout and "Demand exceeds capacity" not in stdout
+    for label in ("Delivered / arrived", "Backlog growth", "Customer lead time"):
+        assert label in stdout
+
+
+def test_overload_with_replications_gives_the_share_of_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    status, stdout, _ = run_cli(capsys, "run", "elite", *DROWNING, "--days", "90", "-r", "2",
+                                "--workers", "1", "--json", str(out))  # fmt: skip
+    assert status == 0
+    document = read_json(out)
+    assert document["overloaded"] is True
+    assert [r["metrics"]["overloaded"] for r in document["replications"]] == [1.0, 1.0]
+    assert "OVERLOADED in 100 % of runs" in stdout
+    assert "backlog grows" in stdout and "±" in stdout
+    assert max(len(line.rstrip()) for line in stdout.splitlines()) <= 80
+
+
+def _card(metrics: dict[str, Any], replications: int, expected: str = "elite") -> str:
+    """The scorecard of a hand-made document, as plain text at 80 columns."""
+    document = {
+        "metrics": metrics,
+        "tiers": {**dict.fromkeys(TIER_KEYS, "elite"), "overall": "elite"},
+        "expected_tier": expected,
+        "provenance": {"replications": replications, "seed": 1},
+    }
+    buffer = io.StringIO()
+    Console(file=buffer, width=80, color_system=None).print(
+        scorecard(document, load_with_overrides("elite", []))
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("share", "verdict", "flagged"),
+    [
+        (0.0, "as expected (elite)", False),
+        (0.25, "overloaded in 25 % of runs", False),  # a minority: noted, not the verdict
+        (0.5, "OVERLOADED in 50 % of runs", True),
+        (1.0, "OVERLOADED in 100 % of runs", True),
+    ],
+)
+def test_overload_verdict_follows_the_share_of_overloaded_runs(
+    share: float, verdict: str, flagged: bool
+) -> None:
+    text = _card({"overloaded": share, "backlog_growth_per_week": 12.5}, replications=4)
+    assert verdict in text
+    assert ("as expected" in text) is not flagged
+    assert ("backlog grows 12.5 items / week" in text) is flagged
+    assert ("Demand exceeds capacity" in text) is flagged
+
+
+def test_overload_verdict_of_one_run_and_without_an_expected_tier() -> None:
+    one = _card({"overloaded": 1.0, "backlog_growth_per_week": 3.0}, 1)
+    assert "OVERLOADED │ elite" in one and "backlog grows 3.0 items / week" in one
+    text = _card({"overloaded": 1.0, "backlog_growth_per_week": 3.0}, 1, expected=None)
+    assert "OVERLOADED" in text and "no expected tier" not in text
+    assert "of runs" not in text  # one run: a flag, not a share
+    assert "OVERLOADED" not in _card({"overloaded": None}, 1)  # no demand: no verdict
 
 
 # --------------------------------------------------------------------------- bad input

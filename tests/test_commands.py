@@ -84,6 +84,7 @@ def silo_without_testers() -> Simulation:
         (SetPractice("teleport", True), "practices.teleport", "unknown practice"),
         (ResizePool("developers", 1), "org.teams", "at most org.developers"),
         (ResizePool("ops", 0), "org.ops", "at least 1 in silos"),
+        (Reorganise("silos"), "org.structure", "already silos; allowed: cross_functional"),
     ],
 )
 def test_a_command_that_breaks_a_scenario_rule_is_refused_whole(command, key, fragment):
@@ -138,3 +139,43 @@ def test_new_commands_replay_bit_for_bit():
     assert log_hash(again.log) == log_hash(sim.log)
     kinds = [e.data["command"]["type"] for e in sim.log if e.kind is Kind.COMMAND]
     assert kinds == ["resize_pool", "reorganise", "set_practice"]
+
+
+def test_a_saved_game_with_a_refused_command_names_the_file_and_the_command(tmp_path):
+    """The commands of a saved game are checked in order when it is read, against the
+    organisation as the earlier commands left it."""
+    import json
+
+    from sim.game import SAVE_FORMAT, SAVE_VERSION, read_saved_game
+
+    scenario = load_scenario("water-scrum-fall").with_values(
+        {"org.testers": 0, "practices.test_automation": "full"}
+    )
+    partial = {"type": "set_practice", "practice": "test_automation", "value": "partial"}
+    commands = [
+        {"t": 10.0, "command": {"type": "reorganise", "structure": "cross_functional"}},
+        {"t": 20.0, "command": partial},
+        {"t": 30.0, "command": {"type": "reorganise", "structure": "silos"}},
+    ]
+    document = {
+        "format": SAVE_FORMAT,
+        "version": SAVE_VERSION,
+        "scenario": scenario.model_dump(mode="json"),
+        "seed": 1,
+        "replication": 0,
+        "round_days": 91,
+        "rounds": 4,
+        "budget_person_days": None,
+        "saved_at_hours": 500.0,
+        "commands": commands,
+    }
+    path = tmp_path / "game.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        read_saved_game(path)
+    # Back to silos with no testers while testing is partly manual: the third command.
+    assert caught.value.source == str(path)
+    assert caught.value.key == "commands.2.org.testers"
+    document["commands"] = commands[:2]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert len(read_saved_game(path).commands) == 2

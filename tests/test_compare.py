@@ -199,6 +199,31 @@ def test_compare_cli_two_scenarios_with_set(
     assert document["variants"][1]["metrics"]["wip_mean"] == pytest.approx(expected)
 
 
+def test_compare_flags_the_overloaded_variant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cmp.json"
+    status, stdout, _ = run_cli(
+        capsys, "compare", "elite", "--set", "org.teams=1", "--vary", "org.developers=1",
+        "--days", "90", "-r", "2", "-w", "1", "--json", str(out),
+    )  # fmt: skip
+    assert status == 0
+    baseline, shrunk = read_json(out)["variants"]
+    assert baseline["overloaded"] is False and shrunk["overloaded"] is True
+    assert shrunk["metrics"]["overloaded"] == 1.0
+    lines = stdout.splitlines()
+    overall = lines.index(next(line for line in lines if "Overall tier" in line))
+    assert "OVERLOADED" not in lines[overall]
+    # Flagged once, under the shrunk variant's tier (right of the baseline's column).
+    assert lines[overall + 1].count("OVERLOADED") == 1
+    baseline_end = lines[overall].index("elite") + len("elite")
+    assert lines[overall + 1].index("OVERLOADED") > baseline_end
+    for label in ("Delivered / arrived", "Backlog growth (items)", "Overloaded runs"):
+        assert label in stdout
+    runs = next(line for line in lines if "Overloaded runs" in line)
+    assert "0 %" in runs and "100 %" in runs
+
+
 def test_compare_same_scenario_twice_gets_distinct_labels(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -277,6 +302,7 @@ def test_vs_baseline_adds_the_untouched_run(
     document, untouched, alone = read_json(with_set), read_json(plain), read_json(changed)
     assert document["baseline"]["metrics"] == untouched["metrics"]
     assert document["baseline"]["tiers"] == untouched["tiers"]
+    assert document["baseline"]["overloaded"] is untouched["overloaded"] is False
     assert document["metrics"] == alone["metrics"]  # the run itself is unchanged
     assert document["provenance"]["common_random_numbers"] is True
     differences = document["differences"]

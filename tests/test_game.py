@@ -9,9 +9,10 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.game import Game, GameError, load_case, read_saved_game, score
-from sim.loading import load_scenario
+from sim.game import Game, GameError, describe_command, load_case, read_saved_game, score
+from sim.loading import load_scenario, load_with_overrides
 from sim.model import InjectIncident, ResizePool, SetPractice, Simulation
+from sim.model.commands import Reorganise
 from sim.practices import BY_NAME
 
 
@@ -197,3 +198,80 @@ def test_saved_game_with_a_bad_command_or_time(tmp_path: Path):
     with pytest.raises(ScenarioError, match=r"commands\.0\.t"):
         read_saved_game(path)
     assert main(["run", str(path)]) == 2
+
+
+# --------------------------------------------------------------------------- reorganising
+
+
+def test_reorganising_costs_everyone_s_time_within_the_budget():
+    g = game(budget_person_days=100)
+    people = sum(g.headcount().values())  # 16 developers, 4 testers, 2 ops
+    per_person = g.scenario.adoption.reorganisation_person_days
+    cross = Reorganise("cross_functional")
+    assert g.structure() == "silos"
+    cost = per_person * people
+    assert g.cost_of(cross) == cost > 0
+    assert cost <= 100 < 2 * cost  # the budget allows one reorganisation, not two
+    assert g.cost_of(Reorganise("silos")) == 0  # already there
+    culture = g.maturity()["culture and collaboration"]
+    g.apply(cross)
+    assert g.structure() == "cross_functional"
+    assert g.budget_left == 100 - cost
+    assert g.maturity()["culture and collaboration"] > culture
+    stages = [stage.name for stage in g.flow()]
+    assert stages[0] == "Teams (dev, test, ops)" and "Testing (QA)" not in stages
+    assert g.reorganisation_progress() == 0.0
+    g.advance(24 * 7)
+    assert 0 < g.reorganisation_progress() < 1
+    assert any("Reorganising into cross-functional teams" in e.text for e in g.feed())
+    # Reorganising into the structure it has would charge everyone for nothing: refused.
+    with pytest.raises(GameError, match="already in cross-functional teams"):
+        g.apply(cross)
+    # Going back costs as much again, more than this round's budget has left.
+    with pytest.raises(GameError, match=f"{cost:g} person-days and {100 - cost:g} are left"):
+        g.apply(Reorganise("silos"))
+    assert g.structure() == "cross_functional"
+    assert g.commands == [(g.start, cross)]
+
+
+def test_reorganisation_is_described_in_words():
+    assert describe_command(Reorganise("cross_functional")) == (
+        "reorganise into cross-functional teams"
+    )
+    assert describe_command(Reorganise("silos")) == "reorganise into silos"
+
+
+def test_saved_game_with_a_reorganisation_replays_exactly(tmp_path: Path, capsys):
+    g = game()
+    g.advance(24 * 2)
+    g.apply(Reorganise("cross_functional"))
+    g.advance(24 * 30)  # into round 2
+    g.apply(Reorganise("silos"))
+    g.advance(24 * 3)
+    path = tmp_path / "reorganised.json"
+    g.save(path)
+    saved = json.loads(path.read_text())
+    assert [c["command"] for c in saved["commands"]] == [
+        {"type": "reorganise", "structure": "cross_functional"},
+        {"type": "reorganise", "structure": "silos"},
+    ]
+    again = Game.load(path)
+    assert again.commands == g.commands
+    assert again.structure() == g.structure() == "silos"
+    assert again.live_metrics() == g.live_metrics()
+    assert [r.score for r in again.reports] == [r.score for r in g.reports]
+    # ... and as a research case, replayed by the runner.
+    assert main(["run", str(path), "--days", "120", "-q"]) == 0
+
+
+def test_round_reports_flag_an_overloaded_organisation():
+    drowning = load_with_overrides(
+        "elite", ["org.teams=1", "org.developers=1", "org.testers=1", "org.ops=1"]
+    )
+    report = Game(drowning, round_days=28.0).advance(24 * 28)
+    assert report is not None
+    assert report.player_overloaded and report.ghost_overloaded
+    assert report.player["backlog_growth_per_week"] > 10
+    calm = game().advance(24 * 28)
+    assert calm is not None
+    assert not calm.player_overloaded and not calm.ghost_overloaded

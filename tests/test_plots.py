@@ -32,6 +32,7 @@ from sim.plots import (
     run_charts,
     weekly_throughput,
 )
+from sim.plots import scorecard as scorecard_module
 from sim.plots.data import STATES, measured_lead_times, percentiles, transitions
 from sim.plots.style import DPI, FIGSIZE
 from sim.runner import result_document, run_replication
@@ -284,6 +285,38 @@ def test_scorecard_with_confidence_intervals(elite, tmp_path) -> None:
     with_ci["metrics"] = {**metrics, "time_to_restore_hours_median": None}
     paths = run_charts(log, with_ci, scenario.scenario.title, tmp_path)
     assert_png(paths[-1])
+
+
+def test_scorecards_flag_an_overloaded_run(elite, tmp_path, monkeypatch) -> None:
+    """The overall tile of an overloaded run takes the warning colour and says why; the
+    expected tier is not "met" even though the tiers match."""
+    _, _, document = elite
+    drowning = {
+        **document,
+        "metrics": {**document["metrics"], "overloaded": 1.0, "backlog_growth_per_week": 31.5},
+        "tiers": {**document["tiers"], "overall": "elite"},
+        "expected_tier": "elite",
+    }
+    tiles: list[tuple[str | None, list[str], str | None]] = []
+    draw = scorecard_module._tile
+
+    def record(ax, x, y, w, h, tier, lines, colour=None) -> None:
+        tiles.append((tier, [line[0] for line in lines], colour))
+        draw(ax, x, y, w, h, tier, lines, colour)
+
+    monkeypatch.setattr(scorecard_module, "_tile", record)
+    assert_png(scorecard_module.scorecard_chart(drowning, "Drowning", tmp_path / "card.png"))
+    overall, expected = tiles[-2], tiles[-1]
+    assert overall[1][:2] == ["Overall: ELITE — OVERLOADED", "backlog grows 31.5 items per week"]
+    assert expected[1][0] == "Expected: ELITE  ✗ overloaded"
+    assert overall[2] == expected[2] == scorecard_module.OVERLOAD_COLOUR
+    tiles.clear()
+    variants = [("keeps up", document), ("drowning", drowning)]
+    assert_png(scorecard_module.compare_scorecard_chart(variants, "Both", tmp_path / "c.png"))
+    kept, drowned = tiles[-2], tiles[-1]  # the overall row, one tile per variant
+    assert "OVERLOADED" not in kept[1] and kept[2] is None
+    assert drowned[1] == ["ELITE", "OVERLOADED"]
+    assert drowned[2] == scorecard_module.OVERLOAD_COLOUR
 
 
 def test_compare_charts(elite, legacy, tmp_path) -> None:

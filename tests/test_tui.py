@@ -17,9 +17,11 @@ from rich.console import Console
 from textual.widgets import DataTable, Input
 
 from sim.game import Game
-from sim.loading import load_scenario
-from sim.model.commands import SetPractice
+from sim.loading import load_scenario, load_with_overrides
+from sim.model.commands import Reorganise, SetPractice
+from sim.practices import BY_NAME
 from tui.app import ShipItApp
+from tui.display import describe
 from tui.launcher import add_play_arguments, build_app, play_main
 from tui.screens.board import BoardScreen
 from tui.screens.chooser import ChooserScreen
@@ -28,6 +30,7 @@ from tui.screens.practices import PracticePanel
 from tui.screens.save import SaveScreen
 from tui.screens.summary import SummaryScreen
 from tui.widgets.feed import IncidentFeed
+from tui.widgets.flow import FlowView
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -277,6 +280,157 @@ async def test_chooser_starts_the_picked_scenario() -> None:
         assert isinstance(app.screen, ChooserScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)
+
+
+# --------------------------------------------------------------------------- overload
+
+
+DROWNING = ["org.teams=1", "org.developers=1", "org.testers=1", "org.ops=1"]
+"""The elite organisation shrunk to one person per role: elite keys, a growing backlog."""
+
+
+async def test_an_overloaded_organisation_is_flagged_on_the_board_at_80x24() -> None:
+    app = make_app(scenario=load_with_overrides("elite", DROWNING))
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = board_of(app)
+        board.game.advance(24 * 14)
+        board.refresh_all()
+        await pilot.pause()
+        player, _ = board.game.live_metrics()
+        assert player["overloaded"] == 1.0
+        flow = board.query_one(FlowView)
+        assert flow.overloaded
+        assert "OVERLOADED" in str(flow.border_title)
+        assert "ghost" in str(flow.border_subtitle) and "OVERLOADED" in str(flow.border_subtitle)
+        # On screen, within 80x24: the flag and the demand line are drawn, not cut off.
+        screen = app.screen.region
+        assert flow.region.width > 0 and screen.contains_region(flow.region)
+        svg = app.export_screenshot()
+        assert "OVERLOADED" in svg
+        growth = f"{player['backlog_growth_per_week']:+.0f}/wk"
+        delivered = f"{player['demand_delivered_share'] * 100:.0f}%&#160;delivered"
+        assert growth in svg and delivered in svg
+
+
+async def test_an_organisation_that_keeps_up_is_not_flagged() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = board_of(app)
+        board.game.advance(24 * 14)
+        board.refresh_all()
+        await pilot.pause()
+        flow = board.query_one(FlowView)
+        assert not flow.overloaded and flow.border_subtitle is None
+        svg = app.export_screenshot()
+        assert "OVERLOADED" not in svg and "Backlog" in svg
+
+
+async def test_the_round_summary_says_the_round_was_overloaded() -> None:
+    scenario = load_with_overrides("elite", DROWNING)
+    app = make_app(game=Game(scenario, seed=SEED, round_days=28.0))
+    async with app.run_test(size=(110, 44)) as pilot:
+        board = board_of(app)
+        report = board.game.advance(24 * 28)
+        assert report is not None and report.player_overloaded
+        board.round_closed(report)
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        console = Console(width=110, record=True, file=io.StringIO())
+        console.print(summary.content())
+        text = " ".join(console.export_text().split())
+        growth = report.player["backlog_growth_per_week"]
+        assert f"OVERLOADED Your backlog grew {growth:,.1f} items a week this round" in text
+        assert "the four keys start at commit" in text
+        assert "Delivered / arrived" in text and "Backlog growth" in text
+
+
+# --------------------------------------------------------------------------- reorganising
+
+
+async def test_reorganising_from_the_practice_panel() -> None:
+    app = make_app(budget=200.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = board_of(app)
+        game = board.game
+        assert game.structure() == "silos"
+        cost = game.cost_of(Reorganise("cross_functional"))
+        per_person = game.scenario.adoption.reorganisation_person_days
+        assert cost == per_person * (40 + 8 + 4) > 0  # everyone's time
+        assert cost <= 200.0 < 2 * cost  # there and back again does not fit the budget
+        await pilot.press("p")
+        panel = app.screen
+        assert isinstance(panel, PracticePanel)
+        table = panel.query_one(DataTable)
+        table.move_cursor(row=panel.rows().index("org:structure"))
+        await pilot.pause()
+        assert f"{cost:g} pd" in str(table.get_row("org:structure"))
+        await pilot.press("right")
+        await pilot.pause()
+        assert game.structure() == "cross_functional"
+        assert game.budget_left == pytest.approx(200.0 - cost)
+        assert game.commands[-1][1] == Reorganise("cross_functional")
+        row = [str(cell) for cell in table.get_row("org:structure")]
+        assert row[1:3] == ["cross-functional", "→ silos"]
+        assert table.cursor_row == panel.rows().index("org:structure")
+        # Back to silos costs as much again: over this round's budget, refused with a word.
+        await pilot.press("left")
+        await pilot.pause()
+        assert game.structure() == "cross_functional"
+        refusal = f"{cost:g} person-days and {200.0 - cost:g} are left"
+        assert any(refusal in n.message for n in app._notifications)
+        await pilot.press("escape")
+        assert any("Reorganising into cross-functional teams" in e.text for e in game.feed())
+
+
+async def test_loosely_coupled_teams_are_a_practice_in_the_panel() -> None:
+    app = make_app(budget=100.0)
+    async with app.run_test(size=(100, 32)) as pilot:
+        game = board_of(app).game
+        assert game.practices()["loosely_coupled"] is False
+        await pilot.press("p")
+        panel = app.screen
+        assert isinstance(panel, PracticePanel)
+        panel.query_one(DataTable).move_cursor(row=panel.rows().index("practice:loosely_coupled"))
+        await pilot.press("right")
+        assert game.practices()["loosely_coupled"] is True
+        effort = BY_NAME["loosely_coupled"].adoption_effort_days
+        assert game.budget_left == pytest.approx(100.0 - effort)
+        assert "loosely_coupled" in game.ramps()
+
+
+async def test_a_refused_reorganisation_is_a_notification_not_a_crash() -> None:
+    app = make_app(scenario="queueing-check")  # cross-functional, with no testers and no ops
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = board_of(app)
+        await pilot.press("p")
+        panel = app.screen
+        assert isinstance(panel, PracticePanel)
+        panel.query_one(DataTable).move_cursor(row=panel.rows().index("org:structure"))
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen is panel and board.game.structure() == "cross_functional"
+        assert board.game.commands == []
+        messages = [n.message for n in app._notifications]
+        assert messages == ["command: org.ops: must be at least 1 in silos (ops deploy and run "
+                            "on-call)"]  # fmt: skip
+
+
+async def test_command_palette_reorganises() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        game = board_of(app).game
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"reorganise into cross")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert game.structure() == "cross_functional"
+        assert describe(game.commands[-1][1], 156.0) == (
+            "You reorganised into cross-functional teams (156 person-days)"
+        )
+        assert describe(Reorganise("silos")) == "You reorganised into silos"
 
 
 def test_play_reports_bad_input_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ import pytest
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.model import InjectIncident, ResizePool, SetPractice
+from sim.model.commands import Reorganise
 from sim.workshop import Workshop, WorkshopError, leaderboard_score, load_deck
 from sim.workshop.deck import effect_commands
 from sim.workshop.store import session_path
@@ -207,6 +208,29 @@ def test_effect_commands_resolve_against_headcount() -> None:
         InjectIncident(1),
         SetPractice("change_approval", "cab"),
     ]
+
+
+def test_a_team_can_reorganise_as_a_move(tmp_path: Path) -> None:
+    workshop = new(tmp_path, budget=100)
+    into_silos = Reorganise("silos")
+    people = 18 + 3 + 3  # continuous-delivery's developers, testers and ops
+    cost = workshop.scenario.adoption.reorganisation_person_days * people
+    assert workshop.team_game("team-1").cost_of(into_silos) == cost
+    assert cost <= 100 < 2 * cost  # the budget allows one reorganisation, not two
+    workshop.submit("team-1", into_silos)
+    reopened = Workshop.open("w", directory=tmp_path)  # moves are stored as JSON
+    assert reopened.moves("team-1") == [into_silos]
+    game = reopened.team_game("team-1")
+    assert game.structure() == "silos" and game.budget_left == 100 - cost
+    with pytest.raises(WorkshopError, match="already in silos"):
+        reopened.submit("team-1", into_silos)
+    with pytest.raises(WorkshopError, match=f"{cost:g} person-days and {100 - cost:g} are left"):
+        reopened.submit("team-1", Reorganise("cross_functional"))
+    reopened.play_round()
+    played = reopened.team_game("team-1")
+    assert played.structure() == "silos"
+    assert played.reports[0].player != played.reports[0].ghost
+    assert reopened.team_game("team-2").structure() == "cross_functional"
 
 
 # --------------------------------------------------------------------------- moves refused

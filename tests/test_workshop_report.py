@@ -14,7 +14,8 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.model import ResizePool, SetPractice
 from sim.workshop import Workshop
-from sim.workshop.report import write_debrief
+from sim.workshop.report import _keys_cells, write_debrief
+from sim.workshop.scoring import FOUR_KEYS
 from sim.workshop.session import KEY_METRICS
 from tests.cli_helpers import assert_one_line_error, run_cli
 
@@ -120,6 +121,25 @@ def test_index_lists_all_teams(played: tuple[Workshop, list[Path]]) -> None:
         assert f"team-{team}.html" in page.links
     assert "Leaderboard" in text and "untouched organisation" in text
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
+
+
+def test_overload_is_flagged_beside_the_overall_tier(
+    played: tuple[Workshop, list[Path]],
+) -> None:
+    _, paths = played
+    out = paths[-1].parent
+    # continuous-delivery keeps up with its demand: no team and no ghost is flagged
+    for page in ("index.html", "team-team-1.html"):
+        assert "OVERLOADED" not in (out / page).read_text(encoding="utf-8")
+    tiers = {**dict.fromkeys(FOUR_KEYS, "elite"), "overall": "elite"}
+    drowning = {"overloaded": 1.0, "backlog_growth_per_week": 31.25}
+    cells = _keys_cells(drowning, tiers)
+    overall = cells.rsplit("<td>", 1)[1]
+    assert '<span class="tier-elite">elite</span>' in overall
+    assert '<span class="overloaded" title="backlog grows 31.2 items/week">OVERLOADED</span>' in (
+        overall
+    )
+    assert "OVERLOADED" not in _keys_cells({"overloaded": 0.0}, tiers)
 
 
 def test_luck_numbers_match_the_stored_results(played: tuple[Workshop, list[Path]]) -> None:

@@ -1,4 +1,5 @@
-"""The command palette's game actions: every key's action and every practice by name."""
+"""The command palette's game actions: every key's action, every practice by name, hiring
+and reorganising."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from sim.model.commands import InjectIncident, ResizePool, SetPractice
+from sim.game import STRUCTURES, describe_structure
+from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
 from sim.practices import CATALOGUE
 
 from .display import practice_label, value_text
@@ -66,6 +68,16 @@ class GameCommands(Provider):
                     partial(board.apply_command, command),
                     f"Costs {game.cost_of(command):g} person-days.",
                 )
+        for structure in STRUCTURES:
+            if structure == game.structure():
+                continue
+            command = Reorganise(structure)
+            yield (
+                f"Reorganise into {describe_structure(structure)}",
+                partial(board.apply_command, command),
+                f"Costs {game.cost_of(command):g} person-days (everyone's time) and a "
+                "learning period.",
+            )
         yield "Quit", app.action_quit, "ctrl+q"
 
     async def discover(self) -> Hits:

@@ -7,15 +7,16 @@ labels, which direction is better, and the coloured difference to the ghost.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 
+from sim.game import describe_structure
 from sim.metrics.tiers import tier_of
-from sim.model.commands import InjectIncident, ResizePool, SetPractice
+from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
+from sim.overload import as_number, backlog_growth, is_overloaded
 from sim.practices import BY_NAME
 from sim.report import (
     MISSING,
@@ -52,7 +53,7 @@ class MetricSpec:
     short: str
     fmt: Formatter
     higher_is_better: bool
-    kind: str  # "rate", "hours", "share", "count"
+    kind: str  # "rate", "hours", "share", "count", "growth" (a rate that can be negative)
     tier_key: str | None = None
 
 
@@ -76,6 +77,17 @@ FOUR_KEYS: tuple[MetricSpec, ...] = (
 )  # fmt: skip
 """The DORA four keys, in DORA's order."""
 
+DEMAND: tuple[MetricSpec, ...] = (
+    MetricSpec("demand_delivered_share", "Delivered / arrived", "Delivered", format_share,
+               True, "share"),
+    MetricSpec("backlog_growth_per_week", "Backlog growth", "Backlog", _per_week, False,
+               "growth"),
+    MetricSpec("customer_lead_time_hours_median", "Customer lead time", "Cust. lead time",
+               format_hours, False, "hours"),
+)  # fmt: skip
+"""Whether the organisation keeps up with its demand: what the four keys (from commit)
+cannot show."""
+
 OUTCOMES: tuple[MetricSpec, ...] = (
     MetricSpec("throughput_per_week", "Throughput", "Throughput", _per_week, True, "rate"),
     MetricSpec("incidents", "Incidents", "Incidents", _count, False, "count"),
@@ -89,15 +101,32 @@ WORSE = "bold red"
 SAME = "dim"
 
 
-def clean(value: Any) -> float | None:
-    """A metric value as a float, or None when missing or not a number."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """Whether the organisation keeps up with its demand, as the flow panel shows it."""
+
+    delivered_share: float | None
+    """Delivered / arrived over the live window."""
+    backlog_growth: float | None
+    """Items per week the backlog in front of the people grew by (negative: shrank)."""
+    overloaded: bool
+    """The backlog grows without bound: flagged, because the tiers cannot show it."""
+    ghost_overloaded: bool = False
+    """The same verdict for the untouched organisation."""
+
+
+def demand_of(player: Mapping[str, Any], ghost: Mapping[str, Any]) -> Demand:
+    """The flow panel's demand line and overload flags from the live metrics."""
+    return Demand(
+        clean(player.get("demand_delivered_share")),
+        backlog_growth(player),
+        is_overloaded(player),
+        is_overloaded(ghost),
+    )
+
+
+clean = as_number
+"""A metric value as a float, or None when missing or not a number."""
 
 
 def tiers(metrics: Mapping[str, Any], edition: str = "2023") -> dict[str, str | None]:
@@ -137,6 +166,8 @@ def difference(spec: MetricSpec, you: Any, ghost: Any) -> Text:
         size = "from 0"
     elif spec.kind == "hours":
         size = format_hours(abs(delta))
+    elif spec.kind == "growth":  # the unit is beside the values; a gap must fit a column
+        size = format_number(abs(delta))
     else:
         size = spec.fmt(abs(delta))
     return Text(f"{arrow} {size}", style=BETTER if better else WORSE)
@@ -250,6 +281,9 @@ def describe(command: Any, cost: float = 0.0) -> str:
         return text
     if isinstance(command, ResizePool):
         return f"You set {command.role} to {command.size} people"
+    if isinstance(command, Reorganise):
+        text = f"You reorganised into {describe_structure(command.structure)}"
+        return text + (f" ({cost:g} person-days)" if cost > 0 else "")
     if isinstance(command, InjectIncident):
         return f"Facilitator injected a severity-{command.severity} incident"
     return str(command)

@@ -42,6 +42,8 @@ from typing import Any, NamedTuple
 
 from sim.events import Event, Kind
 
+_new = tuple.__new__
+
 DEMAND = "demand"
 """The ``origin`` of customer demand (the items customer lead time and WIP are about)."""
 
@@ -200,13 +202,13 @@ class MetricsFold:
         self.backlog_levels: list[tuple[float, int]] = []
         """Demand waiting for a person after each step ``(t, level)``, in time order."""
         self._backlog = 0
+        self._demand: set[int] = set()
+        """Ids of demand items (the backlog counts only these)."""
         self.services_levels: list[tuple[float, int]] = []
         """Services (release lanes) in use after each ``services`` event ``(t, count)``."""
         self.deliveries: list[tuple[float, int]] = []
         """Every new delivery ``(t, item)`` in time order (an item taken back as faulty
         repeats)."""
-        self.first_deliveries: list[tuple[float, int]] = []
-        """Every item's first ``delivered`` event ``(t, item)``, in time order."""
         self.demand_arrivals: list[float] = []
         """Arrival times of demand items, in time order."""
         self.weaknesses_live: list[float] = []
@@ -279,34 +281,34 @@ class MetricsFold:
             record.arrived, record.origin, record.kind = t, origin, data["kind"]
         if origin == DEMAND:
             self.demand_arrivals.append(t)
+            self._demand.add(subject)
             self._wip_step(t, 1)
 
     def _queued(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
         self._pending[(subject, stage)] = t
         self.stages.add(stage)
-        if stage in PEOPLE_STAGES:
-            record = self.items.get(subject)
-            if record is not None and record.origin == DEMAND:
-                self._backlog += 1
-                self.backlog_levels.append((t, self._backlog))
+        if stage in PEOPLE_STAGES and subject in self._demand:
+            self._backlog += 1
+            self.backlog_levels.append((t, self._backlog))
 
     def _started(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
         queued = self._pending.pop((subject, stage), None)
-        if queued is not None and stage in PEOPLE_STAGES:
-            record = self.items.get(subject)
-            if record is not None and record.origin == DEMAND:
-                self._backlog -= 1
-                self.backlog_levels.append((t, self._backlog))
-        if queued is not None:
-            waits = self.queue_waits.get(stage)
-            if waits is None:
-                waits = self.queue_waits[stage] = []
-                self.stages.add(stage)
-            waits.append(QueueWait(t, t - queued))
-        else:
+        if queued is None:
             self.stages.add(stage)
+            return
+        if stage in PEOPLE_STAGES and subject in self._demand:
+            self._backlog -= 1
+            levels = self.backlog_levels
+            if levels[-1][0] == t:  # same instant: only the last level at t matters
+                levels[-1] = (t, self._backlog)
+            else:
+                levels.append((t, self._backlog))
+        waits = self.queue_waits.get(stage)
+        if waits is None:
+            waits = self.queue_waits[stage] = []
+        waits.append(_new(QueueWait, (t, t - queued)))
 
     def _finished(self, t: float, subject: int, data: dict[str, Any]) -> None:
         self._item(subject).active_hours += data["hours"]
@@ -321,8 +323,7 @@ class MetricsFold:
     def _delivered(self, t: float, subject: int, data: dict[str, Any]) -> None:
         record = self._item(subject)
         if record.first_delivered is None:
-            record.first_delivered = t
-            self.first_deliveries.append((t, subject))
+            record.first_delivered = t  # also a new delivery: it is in ``deliveries``
         if record.delivered is not None:
             return  # live already: redeployed after a rollback it did not cause
         if record.origin == DEMAND:
@@ -344,17 +345,9 @@ class MetricsFold:
     def _deployed(self, t: float, subject: int, data: dict[str, Any]) -> None:
         hotfix = bool(data["hotfix"])
         kind = data.get("kind") or ("hotfix" if hotfix else "release")
-        self.deployments.append(
-            DeploymentRecord(
-                t,
-                len(data["items"]),
-                bool(data["failed"]),
-                hotfix,
-                data["cause"],
-                kind,
-                int(data.get("lane", 0)),
-            )
-        )
+        record = (t, len(data["items"]), bool(data["failed"]), hotfix, data["cause"], kind,
+                  data.get("lane", 0))  # fmt: skip
+        self.deployments.append(_new(DeploymentRecord, record))
 
     # -- incidents ---------------------------------------------------------------------
 

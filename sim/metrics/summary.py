@@ -103,6 +103,8 @@ def compute_metrics(
     )
     for delivered, subject in in_window(fold.deliveries, start, end, key=_first):
         item = fold.items[subject]
+        if item.first_delivered == delivered and item.lead_start is not None:
+            lead_times.append(delivered - item.lead_start)  # the commit reached production
         if item.delivered != delivered:
             continue  # delivered again later, or taken back: its last delivery counts
         demand = item.origin == DEMAND
@@ -113,10 +115,6 @@ def compute_metrics(
             if lead > 0:
                 efficiencies.append(min(1.0, max(0.0, item.active_hours / lead)))
 
-    for first, subject in in_window(fold.first_deliveries, start, end, key=_first):
-        committed = fold.items[subject].lead_start
-        if committed is not None:
-            lead_times.append(first - committed)
     values["lead_time_hours_median"] = median(lead_times)
     values["lead_time_hours_p85"] = percentile(lead_times, 85.0)
     failed = sum(d.failed for d in deployments)

@@ -14,6 +14,7 @@ been written in the scenario file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,8 @@ from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
 from ..errors import ScenarioError
+from ..loading import explain_error
+from ..scenario import Scenario
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 StrictInt = Annotated[int, Strict()]
@@ -134,7 +137,45 @@ def command_from_dict(data: Any, source: str = "command") -> Command:
         raise ScenarioError(source, key, problem) from None
 
 
-def check_command(command: Any) -> Command:
-    """Validate a command built in code (bounds are checked when it is made, but a
-    frozen dataclass can still be given a wrong type); returns it unchanged."""
-    return command_from_dict(command_to_dict(command))
+def effect(scenario: Scenario, command: Command, source: str = "command") -> Scenario:
+    """The scenario as ``command`` leaves the organisation, validated like a scenario file.
+
+    ``scenario`` is the organisation as earlier commands left it.  A command that would
+    break one of the scenario's rules (a siloed organisation without testers, fewer
+    developers than teams, a reorganisation into the structure it already has) raises
+    :class:`ScenarioError` naming the key and what is allowed.  Commands that change no
+    setting (incidents, traffic, freezes) leave it as it is.
+    """
+    if isinstance(command, SetPractice):
+        practices = type(scenario.practices).model_fields
+        if command.practice not in practices:
+            raise ScenarioError(
+                source,
+                f"practices.{command.practice}",
+                f"unknown practice; allowed: {', '.join(practices)}",
+            )
+        update: dict[str, Any] = {f"practices.{command.practice}": command.value}
+    elif isinstance(command, ResizePool):
+        update = {f"org.{command.role}": command.size}
+    elif isinstance(command, Reorganise):
+        current = scenario.org.structure
+        if command.structure == current:
+            other = "silos" if current == "cross_functional" else "cross_functional"
+            raise ScenarioError(source, "org.structure", f"already {current}; allowed: {other}")
+        update = {"org.structure": command.structure}
+    else:
+        return scenario
+    try:
+        return scenario.with_values(update)
+    except ValidationError as exc:
+        raise explain_error(exc, source) from None
+
+
+def check_sequence(scenario: Scenario, commands: Sequence[Command], source: str) -> None:
+    """Check a whole list of commands (a saved game) in order, as a simulation would apply
+    them; the error names ``source`` and the command's place (``commands.N.<key>``)."""
+    for index, command in enumerate(commands):
+        try:
+            scenario = effect(scenario, command, source)
+        except ScenarioError as error:
+            raise ScenarioError(source, f"commands.{index}.{error.key}", error.problem) from None

@@ -66,6 +66,8 @@ class Model:
         """Per team: factor on its failure probabilities from delivered improvement actions."""
         self.learning_level = [0] * scenario.org.teams
         """Per team: improvement actions delivered."""
+        self.learnt = False
+        """Whether any team has learnt anything yet (the hot path's cheap test)."""
         self.in_system = 0
         """Items born and not yet delivered: the conservation check's "in progress"."""
         self.freeze_until = 0.0
@@ -137,6 +139,8 @@ class Model:
     def lane_learning(self, lane: int) -> float:
         """Learning factor of a lane's deployments: its team's, or the mean of all teams'
         when the lane is shared by the whole organisation."""
+        if not self.learnt:
+            return 1.0
         if self.coupled() or lane >= len(self.learning):
             return sum(self.learning) / len(self.learning)
         return self.learning[lane]
@@ -154,6 +158,7 @@ class Model:
             learning.floor, (1.0 - learning.reduction_per_action) ** self.learning_level[team]
         )
         self.learning[team] = multiplier
+        self.learnt = True
         self.emit(
             Kind.LEARNING,
             -1,

@@ -25,6 +25,13 @@ from ..events import Kind
 from ..units import HOURS_PER_DAY
 from .items import Process, WorkItem
 
+# Event kinds bound once: an enum member lookup costs ~50 ns, and these run per change.
+_ARRIVED = Kind.ARRIVED
+_COMMITTED = Kind.COMMITTED
+_FINISHED = Kind.FINISHED
+_QUEUED = Kind.QUEUED
+_STARTED = Kind.STARTED
+
 if TYPE_CHECKING:
     from .context import Model
 
@@ -37,7 +44,7 @@ def spawn(m: Model, origin: str, mean_days: float, team: int | None = None) -> W
     """A new work item of ``origin`` enters the organisation and starts its road."""
     item = m.factory.make(origin, mean_days, m.s.org.teams, team)
     m.emit(
-        Kind.ARRIVED,
+        _ARRIVED,
         item.id,
         {
             "kind": item.kind,
@@ -72,7 +79,8 @@ def lifecycle(m: Model, item: WorkItem) -> Process:
         if not found:
             break
         item.reworks += 1
-    yield from m.lanes[m.lane_of(item.team)].enter(item)
+    lane = item.team if m.policy.get("loosely_coupled") else 0
+    yield from m.lanes[lane].enter(item)
 
 
 def develop(m: Model, item: WorkItem) -> Process:
@@ -87,19 +95,23 @@ def develop(m: Model, item: WorkItem) -> Process:
     pool = m.org.dev_pool(team)
     if item.reworks and m.org.silos and m.handoff_hours > 0:
         yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
-    emit(Kind.QUEUED, item.id, pool.payload("development"))
+    emit(_QUEUED, item.id, pool.payload("development"))
     priority, work = item.priority, item.work_class
-    req = pool.hold_if_free(priority, work, preemptible=True, team=team)
+    req = pool.hold_if_free(priority, work, True, team)
     if req is None:
-        req = pool.request(priority, work, preemptible=True, team=team)
+        req = pool.request(priority, work, True, None, team)
         yield req
     pool = req.pool
-    emit(Kind.STARTED, item.id, pool.payload("development"))
+    emit(_STARTED, item.id, pool.payload("development"))
     started = env.now
     first = not item.committed
-    load = m.policy.learning_load()
-    slow = (1.0 + m.s.adoption.learning_slowdown * load) / pool.speed()
-    remaining = item.effort_hours * (item.rework_share if item.reworks else 1.0) * slow
+    remaining = item.effort_hours * (item.rework_share if item.reworks else 1.0)
+    load = 0.0
+    slow = 1.0
+    if m.policy.learning or pool.ramping:
+        load = m.policy.learning_load()
+        slow = (1.0 + m.s.adoption.learning_slowdown * load) / pool.speed()
+        remaining *= slow
     integrated = not first
     active = 0.0
     m.open_branches[team] += 1
@@ -115,9 +127,7 @@ def develop(m: Model, item: WorkItem) -> Process:
             remaining -= env.now - t0
             # Back in line at the team's pool as it is now (a reorganisation may have
             # replaced the pool this work started in), keeping its place.
-            req = m.org.dev_pool(team).request(
-                priority, work, preemptible=True, seq=req.seq, team=team
-            )
+            req = m.org.dev_pool(team).request(priority, work, True, req.seq, team)
             yield req
             continue
         active += remaining
@@ -126,7 +136,7 @@ def develop(m: Model, item: WorkItem) -> Process:
         # The change is committed (to its branch, or to trunk under CI): DORA's lead time
         # starts here.  Merging a long-lived branch into mainline is still to come, so its
         # integration effort counts in lead time.
-        emit(Kind.COMMITTED, item.id, FIRST_COMMIT)
+        emit(_COMMITTED, item.id, FIRST_COMMIT)
         integrated = True
         branch_age_days = (env.now - started) / HOURS_PER_DAY
         if m.policy.get("continuous_integration") and m.policy.get("test_automation") != "none":
@@ -139,12 +149,12 @@ def develop(m: Model, item: WorkItem) -> Process:
             break
     req.pool.release(req)
     m.open_branches[team] -= 1
-    emit(Kind.FINISHED, item.id, {"stage": "development", "hours": active})
+    emit(_FINISHED, item.id, {"stage": "development", "hours": active})
     if first:
         item.committed = True
         item.defect = item.u_defect < defect_probability(m, item, branch_age_days, others, load)
     else:
-        emit(Kind.COMMITTED, item.id, REWORK_COMMIT)
+        emit(_COMMITTED, item.id, REWORK_COMMIT)
 
 
 def check(m: Model, item: WorkItem) -> Process:
@@ -165,7 +175,7 @@ def check(m: Model, item: WorkItem) -> Process:
     if level != "full" and m.manual_test_hours > 0:
         team = item.team
         pool = m.org.test_pool(team)
-        m.emit(Kind.QUEUED, item.id, pool.payload("manual_test"))
+        m.emit(_QUEUED, item.id, pool.payload("manual_test"))
         if m.org.silos and m.handoff_hours > 0:
             yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
             pool = m.org.test_pool(team)  # the hand-off may have crossed a reorganisation
@@ -174,11 +184,11 @@ def check(m: Model, item: WorkItem) -> Process:
             req = pool.request(item.priority, item.work_class, team=team, role="test")
             yield req
         pool = req.pool
-        m.emit(Kind.STARTED, item.id, pool.payload("manual_test"))
+        m.emit(_STARTED, item.id, pool.payload("manual_test"))
         hours = m.manual_test_hours / pool.speed()
         yield env.timeout(hours)
         pool.release(req)
-        m.emit(Kind.FINISHED, item.id, {"stage": "manual_test", "hours": hours})
+        m.emit(_FINISHED, item.id, {"stage": "manual_test", "hours": hours})
         if item.defect and item.u_manual < m.s.testing.manual_detection_prob:
             return m.found(item, "manual")
     return False

@@ -46,20 +46,36 @@ class Policy:
         self._ramps: dict[str, Ramp] = {}
         self._learning: list[tuple[float, float]] = []
         """(start, end) hours of the learning periods still running."""
+        self.learning = False
+        """Whether any learning period may still be running (the hot path's cheap test)."""
         self._max_load = scenario.adoption.max_learning_load
+        self._fast()
 
     # --- values -------------------------------------------------------------------------
     def get(self, name: str) -> Any:
-        """The value of practice ``name`` that applies to a decision made now."""
-        if not self._ramps or name not in self._ramps:
+        """The value of practice ``name`` that applies to a decision made now.
+
+        Stage code calls this about ten times per change.  While nothing ramps in, the
+        instance attribute ``get`` is the values dict's own lookup (see :meth:`_fast`);
+        this method runs only while a ramp is in progress.
+        """
+        ramp = self._ramps.get(name)
+        if ramp is None:
             return self._values[name]
-        ramp = self._ramps[name]
         now = self._env.now
         if now >= ramp.end:
             del self._ramps[name]
+            self._fast()
             return self._values[name]
         share = (now - ramp.start) / (ramp.end - ramp.start)
         return ramp.new if self._adoption.uniform() < share else ramp.old
+
+    def _fast(self) -> None:
+        """Use the plain lookup for ``get`` when no ramp is in progress, else the method."""
+        if self._ramps:
+            self.__dict__.pop("get", None)
+        else:
+            self.get = self._values.__getitem__  # type: ignore[method-assign]
 
     def ramps(self) -> dict[str, Ramp]:
         """Practice changes still ramping in, by practice name."""
@@ -81,6 +97,7 @@ class Policy:
         if ramp_days > 0 and name in BY_NAME and value != old:
             now = self._env.now
             self._ramps[name] = Ramp(old, value, now, now + ramp_days * HOURS_PER_DAY)
+        self._fast()
 
     # --- learning (the J-curve's dip) ---------------------------------------------------
     def start_learning(self, days: float) -> None:
@@ -88,6 +105,7 @@ class Policy:
         if days > 0:
             now = self._env.now
             self._learning.append((now, now + days * HOURS_PER_DAY))
+            self.learning = True
 
     def learning_load(self) -> float:
         """Sum of the running learning periods' remaining shares, capped (0 = none)."""
@@ -101,6 +119,7 @@ class Policy:
                 load += (end - now) / (end - start)
                 running.append((start, end))
         self._learning = running
+        self.learning = bool(running)
         return min(load, self._max_load)
 
     # --- mechanisms ---------------------------------------------------------------------

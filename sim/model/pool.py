@@ -96,6 +96,8 @@ class Pool:
         """(hired at, fully productive at, how many) of people still ramping up, hours."""
         self._speed_until = float("inf")
         self._speed = 1.0
+        self.ramping = False
+        """Whether anyone is still ramping up (the hot path's cheap test before speed())."""
 
     def payload(self, stage: str) -> dict[str, str]:
         """The shared ``{"stage", "pool"}`` payload of queued/started events at this pool."""
@@ -189,6 +191,7 @@ class Pool:
         if ramp_hours > 0:
             self._novices.append((now, now + ramp_hours, count))
             self._speed_until = now  # recompute on the next read
+            self.ramping = True
 
     def shed(self, count: int) -> None:
         """``count`` people leave, the most recently hired first."""
@@ -216,6 +219,7 @@ class Pool:
         if not self._novices or self.capacity <= 0:
             self._novices = []
             self._speed, self._speed_until = 1.0, float("inf")
+            self.ramping = False
             return 1.0
         missing = 0.0
         remaining = []
@@ -226,6 +230,7 @@ class Pool:
         self._novices = remaining
         self._speed = max(0.05, 1.0 - missing / self.capacity)
         self._speed_until = now + 1.0 if remaining else float("inf")
+        self.ramping = bool(remaining)
         return self._speed
 
     # --- reorganisation -----------------------------------------------------------------

@@ -30,9 +30,21 @@ from ..units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HO
 from .development import rework, spawn
 from .items import Patch, Priority, Process, WorkItem
 
-if TYPE_CHECKING:
-    import simpy
+# Event kinds bound once: an enum member lookup costs ~50 ns, and these run per change.
+_DELIVERED = Kind.DELIVERED
+_DEPLOYED = Kind.DEPLOYED
+_DIAGNOSED = Kind.DIAGNOSED
+_DIAGNOSIS_STARTED = Kind.DIAGNOSIS_STARTED
+_IMPACT_CHANGED = Kind.IMPACT_CHANGED
+_INCIDENT_DETECTED = Kind.INCIDENT_DETECTED
+_INCIDENT_OPENED = Kind.INCIDENT_OPENED
+_INCIDENT_RESTORED = Kind.INCIDENT_RESTORED
+_RETURNED = Kind.RETURNED
+_WEAKNESS_CLOSED = Kind.WEAKNESS_CLOSED
+_WEAKNESS_EXPLOITED = Kind.WEAKNESS_EXPLOITED
+_WEAKNESS_LIVE = Kind.WEAKNESS_LIVE
 
+if TYPE_CHECKING:
     from .context import Model
 
 ROLLBACKS = frozenset(
@@ -115,25 +127,37 @@ def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], man
     return min(options, key=lambda option: option[0])[1]
 
 
-def clean_deployment(m: Model, lane: int, batch: int, items: list[WorkItem], kind: str) -> None:
-    """A deployment with nothing wrong and no canary: record it and deliver at once.
+def clean_deployment(
+    m: Model, lane: int, batch: int, items: list[WorkItem], kind: str, canary: bool = False
+) -> None:
+    """A deployment with nothing wrong: record it and deliver (after any canary's bake).
 
-    The same outcome :func:`deployment_outcome` reaches for this case, without starting
-    a generator (the common path of fast pipelines).
+    The same outcome :func:`deployment_outcome` reaches for this case, without building
+    its fault machinery or starting a generator (the common path of fast pipelines).
     """
     m.emit(
-        Kind.DEPLOYED,
+        _DEPLOYED,
         batch,
         {
             "items": [i.id for i in items],
             "failed": False,
             "cause": None,
             "hotfix": kind == "hotfix",
-            "canary": False,
+            "canary": canary,
             "kind": kind,
             "lane": lane,
         },
     )
+    if not canary:
+        deliver(m, items, batch)
+
+
+def canary_pass(m: Model, lane: int, batch: int, items: list[WorkItem], kind: str) -> Process:
+    """A deployment with nothing wrong behind a canary: out to everyone after the bake."""
+    clean_deployment(m, lane, batch, items, kind, canary=True)
+    bake = m.s.progressive.canary_hours
+    if bake > 0:
+        yield m.env.timeout(bake)
     deliver(m, items, batch)
 
 
@@ -142,15 +166,15 @@ def deployment_outcome(
     lane: int,
     batch: int,
     items: list[WorkItem],
+    defective: list[WorkItem],
     kind: str,
     manual: bool,
     error: bool,
     drift: bool,
 ) -> Process:
-    """Record the deployment; deliver its changes, or open an incident per fault."""
+    """Record a deployment with at least one fault and open an incident per fault."""
     env = m.env
     index = lane
-    defective = [i for i in items if i.defect]
     # Canary analysis and its automatic rollback need deployment automation.
     canary = not manual and bool(m.policy.get("canary"))
     s = m.s
@@ -169,7 +193,7 @@ def deployment_outcome(
                 noticed = (0.0, "pipeline")  # the deploy's own health checks fail at once
             faults.append(Fault(cause, sev, impacted[sev - 1], *noticed))
     m.emit(
-        Kind.DEPLOYED,
+        _DEPLOYED,
         batch,
         {
             "items": [i.id for i in items],
@@ -182,11 +206,6 @@ def deployment_outcome(
         },
     )
     bake = s.progressive.canary_hours if canary else 0.0
-    if not faults:
-        if bake > 0:
-            yield env.timeout(bake)
-        deliver(m, items, batch)
-        return
     first = min(f.detect_hours for f in faults)
     caught = canary and first <= bake
     if caught:
@@ -201,7 +220,7 @@ def deployment_outcome(
         fault.incident = m.next_incident_id()
         share = fault.full_share * exposed
         m.emit(
-            Kind.INCIDENT_OPENED,
+            _INCIDENT_OPENED,
             fault.incident,
             {
                 "cause": fault.cause,
@@ -220,7 +239,7 @@ def deployment_outcome(
         if not caught:
             for fault in faults:
                 m.emit(
-                    Kind.IMPACT_CHANGED,
+                    _IMPACT_CHANGED,
                     fault.incident,
                     {"share": fault.full_share, "users": fault.full_share / services},
                 )
@@ -238,15 +257,15 @@ def respond(m: Model, failure: Failure) -> Process:
     sigma = m.s.incidents.duration_sigma
     items, defective, faults, method = failure[2:6]
     team = (defective or items)[0].team if items else 0
-    first = min(faults, key=lambda f: f.detect_hours)
-    restored = env.event()
+    order = sorted(faults, key=lambda f: f.detect_hours)
+    first = order[0]
+    restored = [False]
     yield env.timeout(first.detect_hours)
     automatic = method in AUTOMATIC
     by = "canary" if method == "canary_rollback" else first.by
-    m.emit(Kind.INCIDENT_DETECTED, first.incident, {"by": by})
-    for fault in faults:
-        if fault is not first:
-            env.process(_noticed(m, fault, fault.detect_hours - first.detect_hours, restored))
+    m.emit(_INCIDENT_DETECTED, first.incident, {"by": by})
+    if len(order) > 1:
+        env.process(_noticed(m, order, restored))
     if automatic:
         yield env.timeout(m.s.progressive.auto_rollback_minutes / MINUTES_PER_HOUR)
     else:
@@ -271,7 +290,7 @@ def respond(m: Model, failure: Failure) -> Process:
             dev.pool.release(dev)
         else:
             yield env.timeout(hours)
-        m.emit(Kind.DIAGNOSED, first.incident, {})
+        m.emit(_DIAGNOSED, first.incident, {})
         if method == "fix_forward":
             # Each faulty change gets its own fix, developed in parallel by whoever is
             # free; they ship together as one patch on the emergency path.
@@ -286,7 +305,7 @@ def respond(m: Model, failure: Failure) -> Process:
         else:
             yield env.timeout(_restore_hours(m, method, "change"))
             req.pool.release(req)
-    restored.succeed()
+    restored[0] = True
     for fault in faults:
         _restored(m, fault, method)
     if method in ROLLBACKS:
@@ -295,7 +314,7 @@ def respond(m: Model, failure: Failure) -> Process:
         good = []
         for item in items:
             faulty = item.defect
-            m.emit(Kind.RETURNED, item.id, {"reason": method, "faulty": faulty})
+            m.emit(_RETURNED, item.id, {"reason": method, "faulty": faulty})
             if faulty:
                 undeliver(m, item)
                 item.defect = False
@@ -305,23 +324,29 @@ def respond(m: Model, failure: Failure) -> Process:
         m.lanes[failure.lane].redeploy(good)
     elif method == "flag_off":
         for item in defective:
-            m.emit(Kind.RETURNED, item.id, {"reason": method, "faulty": True})
+            m.emit(_RETURNED, item.id, {"reason": method, "faulty": True})
             item.defect = False
             rework(m, item, "production")
     postmortem(m, min(f.severity for f in failure.faults), team)
 
 
 def _restored(m: Model, fault: Fault, method: str) -> None:
-    m.emit(Kind.INCIDENT_RESTORED, fault.incident, {"method": method, "share": 0.0, "users": 0.0})
+    m.emit(_INCIDENT_RESTORED, fault.incident, {"method": method, "share": 0.0, "users": 0.0})
 
 
-def _noticed(m: Model, fault: Fault, wait: float, restored: simpy.Event) -> Process:
-    """A further fault of the same deployment is noticed ``wait`` hours after the first,
-    unless the restore comes first (then nobody reports it any more)."""
-    if wait > 0:
-        yield m.env.timeout(wait) | restored
-    if not restored.triggered:
-        m.emit(Kind.INCIDENT_DETECTED, fault.incident, {"by": fault.by})
+def _noticed(m: Model, order: list[Fault], restored: list[bool]) -> Process:
+    """The further faults of a deployment (in detection order, after the first) are
+    noticed at their own times, until the restore comes (then nobody reports them)."""
+    env = m.env
+    previous = order[0].detect_hours
+    for fault in order[1:]:
+        wait = fault.detect_hours - previous
+        previous = fault.detect_hours
+        if wait > 0:
+            yield env.timeout(wait)
+        if restored[0]:
+            return
+        m.emit(_INCIDENT_DETECTED, fault.incident, {"by": fault.by})
 
 
 def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
@@ -340,7 +365,7 @@ def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
     pool = m.org.ops_pool(team)
     req = pool.request(Priority.URGENT, "unplanned", team=team, role="ops")
     yield req
-    m.emit(Kind.DIAGNOSIS_STARTED, incident, {"pool": req.pool.name})
+    m.emit(_DIAGNOSIS_STARTED, incident, {"pool": req.pool.name})
     return req
 
 
@@ -374,7 +399,7 @@ def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
     is recorded again but takes effect only once.
     """
     for item in items:
-        m.emit(Kind.DELIVERED, item.id, {"kind": item.kind, "batch": batch})
+        m.emit(_DELIVERED, item.id, {"kind": item.kind, "batch": batch})
         if item.live:
             continue
         item.live = True
@@ -385,7 +410,7 @@ def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
             m.learn(item.team)
         if item.weakness:
             item.weakness = False
-            m.emit(Kind.WEAKNESS_LIVE, item.id, {})
+            m.emit(_WEAKNESS_LIVE, item.id, {})
             m.env.process(weakness(m, item))
 
 
@@ -415,7 +440,7 @@ def incident(
     """Incident ``number`` with no change behind it: detect, respond, repair in place."""
     env = m.env
     m.emit(
-        Kind.INCIDENT_OPENED,
+        _INCIDENT_OPENED,
         number,
         {
             "cause": cause,
@@ -428,7 +453,7 @@ def incident(
         },
     )
     yield env.timeout(detect_hours)
-    m.emit(Kind.INCIDENT_DETECTED, number, {"by": by})
+    m.emit(_INCIDENT_DETECTED, number, {"by": by})
     family = cause
     req = yield from _on_call(m, number, team, family)
     hours = (
@@ -438,10 +463,10 @@ def incident(
         * m.policy.diagnosis_factor()
     )
     yield env.timeout(hours)
-    m.emit(Kind.DIAGNOSED, number, {})
+    m.emit(_DIAGNOSED, number, {})
     yield env.timeout(_restore_hours(m, "repair", family))
     req.pool.release(req)
-    m.emit(Kind.INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0, "users": 0.0})
+    m.emit(_INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0, "users": 0.0})
     postmortem(m, severity, team)
 
 
@@ -498,13 +523,13 @@ def weakness(m: Model, item: WorkItem) -> Process:
         assert patch.delivered_event is not None
         outcome = yield patch.delivered_event | env.timeout(exploit_in - found_in)
         if patch.delivered_event in outcome:
-            m.emit(Kind.WEAKNESS_CLOSED, item.id, {"by": "patch"})
+            m.emit(_WEAKNESS_CLOSED, item.id, {"by": "patch"})
             return
     else:
         yield env.timeout(exploit_in)
         patch = None
     number = m.next_incident_id()
-    m.emit(Kind.WEAKNESS_EXPLOITED, item.id, {"incident": number})
+    m.emit(_WEAKNESS_EXPLOITED, item.id, {"incident": number})
     detect = m.streams["breach"].lognormal_median(
         sec.breach_detection_days_median * HOURS_PER_DAY, sigma
     )
@@ -517,7 +542,7 @@ def weakness(m: Model, item: WorkItem) -> Process:
     assert patch.delivered_event is not None
     if not patch.delivered_event.triggered:
         yield patch.delivered_event
-    m.emit(Kind.WEAKNESS_CLOSED, item.id, {"by": "patch"})
+    m.emit(_WEAKNESS_CLOSED, item.id, {"by": "patch"})
 
 
 def _patch(m: Model, item: WorkItem) -> WorkItem:

@@ -19,11 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
-from pydantic import ValidationError
 
-from ..errors import ScenarioError
 from ..events import Event, Kind, Recorder, Sink
-from ..loading import explain_error
 from ..metrics.fold import MetricsFold
 from ..metrics.summary import compute_metrics
 from ..practices import BY_NAME
@@ -40,6 +37,7 @@ from .commands import (
     TrafficSpike,
     command_from_dict,
     command_to_dict,
+    effect,
 )
 from .context import WORK_DAY_HOURS, Model
 from .development import spawn
@@ -153,26 +151,7 @@ class Simulation:
 
     def _validate(self, command: Command) -> Scenario:
         """The effective scenario after ``command``, validated like a scenario file."""
-        command = command_from_dict(command_to_dict(command))  # types and bounds
-        if isinstance(command, SetPractice):
-            practices = type(self.effective.practices).model_fields
-            if command.practice not in practices:
-                raise ScenarioError(
-                    "command",
-                    f"practices.{command.practice}",
-                    f"unknown practice; allowed: {', '.join(practices)}",
-                )
-            update = {f"practices.{command.practice}": command.value}
-        elif isinstance(command, ResizePool):
-            update = {f"org.{command.role}": command.size}
-        elif isinstance(command, Reorganise):
-            update = {"org.structure": command.structure}
-        else:
-            return self.effective
-        try:
-            return self.effective.with_values(update)
-        except ValidationError as exc:
-            raise explain_error(exc, "command") from None
+        return effect(self.effective, command_from_dict(command_to_dict(command)))
 
     def _set_practice(self, command: SetPractice) -> None:
         m = self.model

@@ -15,6 +15,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
+from ..overload import EXPLANATION, backlog_growth, is_overloaded
 from .style import INK, NO_TIER, TIER_COLOURS, new_figure, save, text_colour
 
 KEYS: tuple[tuple[str, str, str, str], ...] = (
@@ -30,6 +31,8 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
 """``(tier key, metric key, name, what it measures)`` of the four keys, in DORA order."""
 
 DASH = "—"
+OVERLOAD_COLOUR = TIER_COLOURS["low"]
+"""An overloaded run's overall tile takes the warning colour whatever its tier."""
 
 
 def _num(x: float) -> str:
@@ -93,9 +96,11 @@ def _tile(
     h: float,
     tier: str | None,
     lines: Sequence[tuple[str, float, str, float]],
+    colour: str | None = None,
 ) -> None:
-    """A rounded tile coloured by ``tier``; ``lines`` = (text, size pt, weight, height 0–1)."""
-    colour = TIER_COLOURS.get(tier or "", NO_TIER)
+    """A rounded tile coloured by ``tier`` (or ``colour``); ``lines`` = (text, size pt,
+    weight, height 0–1)."""
+    colour = colour or TIER_COLOURS.get(tier or "", NO_TIER)
     ink = text_colour(colour)
     ax.add_patch(
         FancyBboxPatch(
@@ -173,15 +178,19 @@ def scorecard_chart(document: Mapping[str, Any], title: str, path: Path) -> Path
     overall = tiers.get("overall")
     expected = document.get("expected_tier")
     bands = f"DORA {edition} bands; " if edition else ""
+    overloaded = is_overloaded(metrics)
     overall_lines = [
         (f"Overall: {_tier_label(overall)}", 26, "bold", 0.6),
         (f"{bands}floor of the mean rank of the four keys", 13, "normal", 0.22),
     ]
+    if overloaded:
+        overall_lines = _overloaded_lines(overall, metrics)
+    warning = OVERLOAD_COLOUR if overloaded else None
     if expected:
         half_width = (1 - gap) / 2
-        _tile(ax, 0, 0.0, half_width, 0.25, overall, overall_lines)
-        met = overall == expected
-        mark = "✓ met" if met else "✗ not met"
+        _tile(ax, 0, 0.0, half_width, 0.25, overall, overall_lines, warning)
+        met = overall == expected and not overloaded
+        mark = "✓ met" if met else "✗ overloaded" if overloaded else "✗ not met"
         _tile(
             ax,
             half_width + gap,
@@ -190,13 +199,25 @@ def scorecard_chart(document: Mapping[str, Any], title: str, path: Path) -> Path
             0.25,
             expected,
             [
-                (f"Expected: {expected.upper()}  {mark}", 26, "bold", 0.6),
+                (f"Expected: {expected.upper()}  {mark}", 22 if overloaded else 26, "bold", 0.6),
                 ("the tier this scenario is calibrated to reach", 13, "normal", 0.22),
             ],
+            warning,
         )
     else:
-        _tile(ax, 0, 0.0, 1, 0.25, overall, overall_lines)
+        _tile(ax, 0, 0.0, 1, 0.25, overall, overall_lines, warning)
     return save(fig, path)
+
+
+def _overloaded_lines(overall: str | None, metrics: Mapping[str, Any]) -> list[Any]:
+    """The overall tile of an overloaded run: its tier, flagged, and why the flag wins."""
+    growth = backlog_growth(metrics)
+    rate = "without bound" if growth is None else f"{_num(growth)} items per week"
+    return [
+        (f"Overall: {_tier_label(overall)} — OVERLOADED", 22, "bold", 0.75),
+        (f"backlog grows {rate}", 14, "bold", 0.48),
+        (EXPLANATION.replace("; ", ";\n"), 12, "normal", 0.19),
+    ]
 
 
 def compare_scorecard_chart(
@@ -238,7 +259,13 @@ def compare_scorecard_chart(
             tiers = document.get("tiers") or {}
             tier = tiers.get(tier_key)
             x = label_w + gap + j * (col_w + gap)
-            if tier_key == "overall":
+            if tier_key == "overall" and is_overloaded(document.get("metrics") or {}):
+                small = max(11, value_pt - 8)
+                lines = [
+                    (_tier_label(tier), value_pt, "bold", 0.62),
+                    ("OVERLOADED", small, "bold", 0.25),
+                ]
+            elif tier_key == "overall":
                 lines = [(_tier_label(tier), value_pt, "bold", 0.5)]
             else:
                 metrics = document.get("metrics") or {}
@@ -257,5 +284,6 @@ def compare_scorecard_chart(
                         (value, size, "bold", 0.62),
                         (_tier_label(tier), small, "normal", 0.25),
                     ]
-            _tile(ax, x, y, col_w, row_h, tier, lines)
+            overloaded = tier_key == "overall" and is_overloaded(document.get("metrics") or {})
+            _tile(ax, x, y, col_w, row_h, tier, lines, OVERLOAD_COLOUR if overloaded else None)
     return save(fig, path)

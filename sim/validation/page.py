@@ -22,6 +22,7 @@ from .checks import (
     LadderRow,
     LittleRow,
     OverloadResult,
+    Paired,
     QueueingRow,
     TransitionResult,
     check_direction,
@@ -131,6 +132,17 @@ def _mark(holds: bool) -> str:
     return "✓" if holds else "✗"
 
 
+def _paired(p: Paired) -> str:
+    """The base, variant, Δ [95 % CI] and holds cells of one paired comparison."""
+    base = p.base_mean
+    return (
+        f"{_fmt(base, p.metric)} | {_fmt(p.variant_mean, p.metric)} | "
+        f"{_signed(p.mean_diff, p.metric, base)} "
+        f"[{_signed(p.low, p.metric, base)}, {_signed(p.high, p.metric, base)}] | "
+        f"{_mark(p.holds)}"
+    )
+
+
 # --------------------------------------------------------------------------- sections
 
 
@@ -200,10 +212,7 @@ def _directions(results: list[DirectionResult]) -> list[str]:
                     claim += f" (margin {_fmt(p.margin, p.metric, p.base_mean)})"
                 out.append(
                     f"| {d.name} | `{d.base}` | `{p.metric}` | {claim} ({d.evidence}) | "
-                    f"{_fmt(p.base_mean, p.metric)} | {_fmt(p.variant_mean, p.metric)} | "
-                    f"{_signed(p.mean_diff, p.metric, p.base_mean)} "
-                    f"[{_signed(p.low, p.metric, p.base_mean)}, "
-                    f"{_signed(p.high, p.metric, p.base_mean)}] | {_mark(p.holds)} |"
+                    f"{_paired(p)} |"
                 )
     return out
 
@@ -226,11 +235,7 @@ def _transitions(results: list[TransitionResult]) -> list[str]:
             for p in window.metrics:
                 out.append(
                     f"| {t.name} | `{t.base}` | {window.start_day:g}–{window.end_day:g} | "
-                    f"`{p.metric}` | {p.expected} ({t.evidence}) | "
-                    f"{_fmt(p.base_mean, p.metric)} | {_fmt(p.variant_mean, p.metric)} | "
-                    f"{_signed(p.mean_diff, p.metric, p.base_mean)} "
-                    f"[{_signed(p.low, p.metric, p.base_mean)}, "
-                    f"{_signed(p.high, p.metric, p.base_mean)}] | {_mark(p.holds)} |"
+                    f"`{p.metric}` | {p.expected} ({t.evidence}) | {_paired(p)} |"
                 )
     return out
 

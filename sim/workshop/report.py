@@ -34,6 +34,7 @@ from ..game import describe_command
 from ..metrics.tiers import tier_of
 from ..model import Command
 from ..outputs import atomic_write
+from ..overload import backlog_growth, is_overloaded
 from ..plots import compare_charts
 from ..plots.run import cumulative_flow_chart, cycle_time_scatter_chart, incidents_chart
 from ..plots.scorecard import scorecard_chart
@@ -177,6 +178,7 @@ img { width: 100%; height: auto; border: 1px solid #eee; margin: 0.5em 0 1em; }
 .tier-elite { color: #117733; font-weight: bold; } .tier-high { color: #0072B2; }
 .tier-medium { color: #B07400; } .tier-low { color: #C0392B; }
 .meta { color: #555; } .reading { margin: 0.3em 0; }
+.overloaded { color: #fff; background: #C0392B; font-weight: bold; padding: 0 0.3em; }
 """
 
 
@@ -207,7 +209,18 @@ def _keys_cells(metrics: dict[str, Any], tiers: dict[str, Any]) -> str:
         f"<td>{_e(format_value(metric, metrics.get(metric)))} {_tier(tiers.get(key))}</td>"
         for metric, key in zip(KEY_METRICS, FOUR_KEYS, strict=True)
     ]
-    return "".join(cells) + f"<td>{_tier(tiers.get('overall'))}</td>"
+    return "".join(cells) + f"<td>{_overall(metrics, tiers)}</td>"
+
+
+def _overall(metrics: dict[str, Any], tiers: dict[str, Any]) -> str:
+    """The overall tier, flagged when the organisation was overloaded in the round: its
+    backlog grew without bound, which the four keys (they start at commit) cannot show."""
+    tier = _tier(tiers.get("overall"))
+    if not is_overloaded(metrics):
+        return tier
+    growth = backlog_growth(metrics)
+    title = "" if growth is None else f' title="backlog grows {growth:.1f} items/week"'
+    return f'{tier} <span class="overloaded"{title}>OVERLOADED</span>'
 
 
 KEY_HEADERS = "".join(f"<th>{_e(KEY_NAMES[m][0])}</th>" for m in KEY_METRICS) + "<th>overall</th>"

@@ -33,7 +33,7 @@ from sim.errors import ScenarioError
 from sim.game import GameError
 from sim.model.commands import InjectIncident, ResizePool, SetPractice
 
-from ..display import describe, tiers
+from ..display import Demand, demand_of, describe, tiers
 from ..messages import FastForwardDone, FastForwardProgress
 from ..widgets.feed import IncidentFeed
 from ..widgets.flow import FlowView
@@ -105,7 +105,7 @@ class BoardScreen(Screen[None]):
 
     HELP: ClassVar[dict[str, str]] = {
         "toggle_run": "Run or pause the simulation",
-        "practices": "Open the practice panel: switch practices, resize teams",
+        "practices": "Open the practice panel: switch practices, resize teams, reorganise",
         "faster": "Speed: + faster, - slower (simulated days per second)",
         "slower": "Slower",
         "fast_forward_week": "Fast-forward one simulated week",
@@ -134,6 +134,7 @@ class BoardScreen(Screen[None]):
         self._feed_index = 0
         self._feed_ready = False
         self._metrics: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        self._demand: Demand | None = None
         self.timer: Any = None
         self.slow_timer: Any = None
 
@@ -215,7 +216,7 @@ class BoardScreen(Screen[None]):
         game = self.game
         self.query_one(StatusBar).show(self.status())
         unplanned = self._metrics[0].get("unplanned_work_share")
-        self.query_one(FlowView).show(game.flow(), unplanned)
+        self.query_one(FlowView).show(game.flow(), unplanned, self._demand)
         entries = game.feed(self._feed_index) if self._feed_ready else []
         if entries:
             self._feed_index += len(entries)
@@ -229,6 +230,7 @@ class BoardScreen(Screen[None]):
         game = self.game
         player, ghost = game.live_metrics(METRICS_DAYS)
         self._metrics = (player, ghost)
+        self._demand = demand_of(player, ghost)
         edition = getattr(getattr(game.scenario, "run", None), "tier_edition", "2023")
         with self.app.batch_update():
             self.query_one(FourKeys).show(

@@ -24,6 +24,10 @@ LEGEND = (
      "people busy of people. Long bars are queues; red people are overloaded."),
     ("Unplanned", "the share of people's time spent on incidents, hotfixes and rework "
      "instead of planned work."),
+    ("Backlog", "how fast the work waiting for people grows (items a week) and the share of "
+     "demand delivered, over the last 4 weeks. OVERLOADED on the panel's border: demand "
+     "exceeds capacity and the backlog grows without bound, which the four keys (they "
+     "start at commit) cannot show; on the bottom border, the ghost's."),
     ("Weekly trends", "throughput, lead time, incidents and time to restore per week; "
      "your line (cyan) over the ghost's (grey), on one scale."),
     ("Incidents", "what failed, which change, how it was detected and restored; "
@@ -33,7 +37,8 @@ LEGEND = (
     ("Maturity", "how far each pillar of the journey from code to customer has come, "
      "with its practices."),
     ("Costs", "switching a practice on costs developer time (person-days) and its benefit "
-     "ramps in: expect things to get worse before they get better (the J-curve)."),
+     "ramps in: expect things to get worse before they get better (the J-curve). "
+     "Reorganising costs everyone's time and people learn the new teams for weeks."),
 )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The practice panel: switch practices, resize teams, see cost, ramp and budget."""
+"""The practice panel: switch practices, resize teams, reorganise; see cost, ramp and budget."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from sim.model.commands import ResizePool, SetPractice
+from sim.game import STRUCTURES, describe_structure
+from sim.model.commands import Reorganise, ResizePool, SetPractice
 from sim.practices import BY_NAME, CATALOGUE
 
 from ..display import grouped_practices, pillar_of, pillar_title, practice_label, value_text
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .board import BoardScreen
 
 ROLES = ("developers", "testers", "ops")
+STRUCTURE_ROW = "org:structure"
+"""The row that reorganises: silos ↔ cross-functional teams."""
 COLUMNS = ("pillar", "practice", "now", "next", "cost", "status")
 WIDE = 100
 """Terminal width from which the panel shows the pillar column."""
@@ -50,7 +53,8 @@ class PracticePanel(ModalScreen[None]):
 
     HELP: ClassVar[dict[str, str]] = {
         "close": "Close the panel",
-        "screen.step(1)": "Next value of the practice, or one more person (also space, +, enter)",
+        "screen.step(1)": "Next value of the practice, one more person, or reorganise "
+        "(also space, +, enter)",
         "screen.step(-1)": "Previous value of the practice, or one person fewer (also -)",
     }
 
@@ -78,7 +82,7 @@ class PracticePanel(ModalScreen[None]):
     # ------------------------------------------------------------------ table
     def rows(self) -> list[str]:
         keys = [f"practice:{p.name}" for _, group in self.groups() for p in group]
-        return keys + [f"pool:{role}" for role in ROLES]
+        return [*keys, STRUCTURE_ROW, *(f"pool:{role}" for role in ROLES)]
 
     def groups(self) -> list[tuple[str, list[Any]]]:
         return grouped_practices(CATALOGUE, self.game.maturity())
@@ -122,6 +126,8 @@ class PracticePanel(ModalScreen[None]):
                 if ramp is not None
                 else Text("in place" if now != practice.baseline else "", style="dim"),
             }
+        elif kind == "org":
+            values = self.structure_cells()
         else:
             size = self.game.headcount().get(name, 0)
             cost = self.game.cost_of(ResizePool(name, size + 1))
@@ -134,6 +140,30 @@ class PracticePanel(ModalScreen[None]):
                 "status": Text(""),
             }
         return [values[c] for c in columns]
+
+    def other_structure(self) -> str:
+        """The structure the structure row would reorganise into (there are two)."""
+        now = self.game.structure()
+        return next(s for s in STRUCTURES if s != now)
+
+    def structure_cells(self) -> dict[str, Any]:
+        """The structure row: silos or cross-functional now, the other next, its cost, and
+        how far people are through learning the last reorganisation."""
+        now, nxt = self.game.structure(), self.other_structure()
+        learning = self.game.reorganisation_progress()
+        return {
+            "pillar": Text("People", style="bold"),
+            "practice": Text("Structure"),
+            "now": Text(value_text(now).replace(" ", "-"), style="bold"),
+            "next": Text(f"→ {value_text(nxt).replace(' ', '-')}", style="cyan"),
+            "cost": self.cost_text(self.game.cost_of(Reorganise(nxt))),
+            # "cross-functional" widens two columns: at 80 columns the share would not fit
+            "status": Text(
+                f"learning {learning * 100:.0f}%" if self._wide else "learning", style="magenta"
+            )
+            if learning is not None
+            else Text(""),
+        }
 
     @staticmethod
     def cost_text(cost: float) -> Text:
@@ -173,11 +203,20 @@ class PracticePanel(ModalScreen[None]):
         )  # fmt: skip
         self.query_one("#panel-title", Static).update(title)
         self.query_one("#panel-detail", Static).update(self.detail(self.current_key()))
+        self.keep_cursor_in_view()
+
+    def keep_cursor_in_view(self) -> None:
+        """Scroll the highlighted row back into view once the layout has settled: the
+        detail under the table changes height with the row, and the table with it."""
+        table = self.query_one(DataTable)
+        self.call_after_refresh(lambda: table.move_cursor(row=table.cursor_row))
 
     def detail(self, key: str | None) -> Text:
         if key is None:
             return Text("")
         kind, name = key.split(":", 1)
+        if kind == "org":
+            return self.structure_detail()
         if kind == "pool":
             size = self.game.headcount().get(name, 0)
             cost = self.game.cost_of(ResizePool(name, size + 1))
@@ -197,9 +236,28 @@ class PracticePanel(ModalScreen[None]):
              f"{practice.ramp_days:g} days. Source: {practice.source}", "dim"),
         )  # fmt: skip
 
+    def structure_detail(self) -> Text:
+        """What reorganising does and costs: the help line under the structure row."""
+        now, nxt = self.game.structure(), self.other_structure()
+        cost = self.game.cost_of(Reorganise(nxt))
+        what = (
+            "Cross-functional teams pool developers, testers and ops: no hand-off queues; "
+            "who builds a change tests, deploys and runs it."
+            if nxt == "cross_functional"
+            else "Silos give testers and ops their own pools, with hand-off queues between."
+        )
+        return Text.assemble(
+            (f"Structure: {describe_structure(now)}. ", "bold"),
+            what,
+            "\n",
+            (f"Costs {cost:g} person-days (everyone's time); people are slower and make more "
+             "mistakes while they learn the new teams.", "dim"),
+        )  # fmt: skip
+
     # ------------------------------------------------------------------ events
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.query_one("#panel-detail", Static).update(self.detail(event.row_key.value))
+        self.keep_cursor_in_view()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.change(event.row_key.value, 1)
@@ -213,6 +271,8 @@ class PracticePanel(ModalScreen[None]):
         kind, name = key.split(":", 1)
         if kind == "practice":
             command: Any = SetPractice(name, self.next_value(name, step))
+        elif kind == "org":
+            command = Reorganise(self.other_structure())  # two structures: both ways toggle
         else:
             size = self.game.headcount().get(name, 0) + step
             if size < 1:

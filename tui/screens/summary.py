@@ -15,8 +15,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from sim.game import IMPACT_PENALTY
+from sim.overload import EXPLANATION, backlog_growth, is_overloaded
 
-from ..display import FOUR_KEYS, OUTCOMES, clean, describe, difference, hours_label, tier_label
+from ..display import (
+    DEMAND,
+    FOUR_KEYS,
+    OUTCOMES,
+    clean,
+    describe,
+    difference,
+    hours_label,
+    tier_label,
+)
+
+FLAG = "bold white on red"
+"""The OVERLOADED flag's style (as on the board's flow panel)."""
 
 
 def _score_style(mine: float, theirs: float) -> str:
@@ -25,7 +38,15 @@ def _score_style(mine: float, theirs: float) -> str:
 
 def metrics_table(report: Any) -> Table:
     """The round's metrics for you and the ghost, with tiers and the gap."""
-    table = Table(expand=False, box=None, padding=(0, 1), header_style="bold")
+    # Collapsed padding: with the demand rows the table must still fit 80 columns.
+    table = Table(
+        expand=False,
+        box=None,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+        header_style="bold",
+    )
     table.add_column("", no_wrap=True)
     table.add_column("you", justify="right")
     table.add_column("", justify="left")
@@ -52,8 +73,16 @@ def metrics_table(report: Any) -> Table:
         tier_label(ghost_tiers.get("overall")),
         "",
     )
+    table.add_row(
+        Text("Demand", style="bold"),
+        demand_verdict(report.player),
+        "",
+        demand_verdict(report.ghost),
+        "",
+        "",
+    )
     table.add_row("", "", "", "", "", "")
-    for spec in OUTCOMES:
+    for spec in (*DEMAND, *OUTCOMES):
         you, ghost = report.player.get(spec.key), report.ghost.get(spec.key)
         table.add_row(
             Text(spec.label, style="bold"),
@@ -64,6 +93,39 @@ def metrics_table(report: Any) -> Table:
             difference(spec, you, ghost),
         )
     return table
+
+
+def demand_verdict(metrics: Any) -> Text:
+    """``OVERLOADED`` when the backlog grew without bound in the round, else ``kept up``."""
+    if is_overloaded(metrics):
+        return Text("OVERLOADED", style=FLAG)
+    return Text("kept up", style="green")
+
+
+def overload_text(report: Any) -> Text | None:
+    """A warning when you (or the ghost) were overloaded in the round; None otherwise.
+
+    The score's tiers come from the four keys, which start at commit: an organisation
+    drowning in demand can still score well on them, so the summary says so.
+    """
+    mine, ghost = is_overloaded(report.player), is_overloaded(report.ghost)
+    if not (mine or ghost):
+        return None
+    if mine:
+        growth = backlog_growth(report.player) or 0.0
+        text = Text.assemble(
+            (" OVERLOADED ", FLAG),
+            (f" Your backlog grew {growth:,.1f} items a week this round: ", "bold red"),
+            f"{EXPLANATION}.",
+        )
+        if ghost:
+            text.append(" The ghost was overloaded too.", style="dim")
+        return text
+    growth = backlog_growth(report.ghost) or 0.0
+    return Text.assemble(
+        ("You kept up with demand; ", "bold green"),
+        f"the ghost was overloaded (its backlog grew {growth:,.1f} items a week).",
+    )
 
 
 def changes_text(report: Any, origin: float = 0.0) -> Text:
@@ -167,6 +229,9 @@ class SummaryScreen(ModalScreen[None]):
             headline.append(f"   ·   total {game.total_score:,.0f}", style="bold")
             headline.append(f" vs ghost {game.ghost_total_score:,.0f}", style="dim")
         parts += [headline, Text("")]
+        warning = overload_text(r)
+        if warning is not None:
+            parts += [warning, Text("")]
         parts += [Text("What you changed", style="bold underline")]
         parts += [changes_text(r, getattr(game, "start", 0.0)), Text("")]
         parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]

@@ -1,4 +1,9 @@
-"""The flow of work along the road from code to customer: queues, work in progress, people."""
+"""The flow of work along the road from code to customer: queues, work in progress, people.
+
+Its last line says whether the organisation keeps up with its demand (backlog growth and
+the share of demand delivered), and its border carries the OVERLOADED flag when the
+backlog grows without bound: the four keys start at commit and cannot show that.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..display import bar, clean
+from ..display import Demand, bar, clean
 
 SHORT_NAMES = {
     "Waiting for release": "To release",
@@ -17,6 +22,10 @@ SHORT_NAMES = {
     "Teams (dev, test, ops)": "Teams",
 }
 """Stage names for a narrow panel."""
+
+TITLE = "Flow of work"
+FLAG = "bold white on red"
+"""The OVERLOADED flag's style: it must stand out from every tier colour."""
 
 
 def short_name(name: str, width: int) -> str:
@@ -31,22 +40,45 @@ class FlowView(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
-        self.border_title = "Flow of work"
+        self.border_title = TITLE
         self._state: tuple[Any, ...] = ()
         self._stages: Sequence[Any] = ()
         self._unplanned: float | None = None
+        self._demand: Demand | None = None
 
-    def show(self, stages: Sequence[Any], unplanned: Any = None) -> None:
-        """Draw ``stages`` (``FlowStage``s in road order) and the unplanned-work share."""
+    def show(
+        self, stages: Sequence[Any], unplanned: Any = None, demand: Demand | None = None
+    ) -> None:
+        """Draw ``stages`` (``FlowStage``s in road order), the unplanned-work share and
+        whether demand is met (flagging an overloaded player or ghost on the border)."""
         unplanned = clean(unplanned)
         state = (
             tuple((s.name, s.queued, s.active, s.people_busy, s.people) for s in stages),
             None if unplanned is None else round(unplanned, 3),
+            demand,
         )
         if state == self._state:
             return
         self._state, self._stages, self._unplanned = state, stages, unplanned
+        if demand != self._demand:
+            self._demand = demand
+            self._flag(demand)
         self.update(self._content())
+
+    @property
+    def overloaded(self) -> bool:
+        """Whether the player's organisation is flagged as overloaded now."""
+        return self._demand is not None and self._demand.overloaded
+
+    def _flag(self, demand: Demand | None) -> None:
+        """OVERLOADED on the top border for the player, on the bottom one for the ghost."""
+        mine = demand is not None and demand.overloaded
+        ghost = demand is not None and demand.ghost_overloaded
+        self.border_title = Text.assemble(TITLE, " ", (" OVERLOADED ", FLAG)) if mine else TITLE
+        if ghost:
+            self.border_subtitle = Text.assemble(("ghost ", "dim"), (" OVERLOADED ", FLAG))
+        else:
+            self.border_subtitle = None
 
     def on_resize(self) -> None:
         if self._state:
@@ -87,4 +119,23 @@ class FlowView(Static):
             out.append(bar(share, bar_w), style=style)
             out.append(f" {share * 100:4.0f}%", style=style)
             out.append(" of time", style="dim")
+        if self._demand is not None:
+            out.append("\n")
+            out.append(f"{'Backlog':<{name_w}} ", style="bold")
+            out.append_text(demand_text(self._demand, width - name_w - 1))
         return out
+
+
+def demand_text(demand: Demand, width: int) -> Text:
+    """``+34/wk · 82% delivered``: backlog growth and the share of demand delivered, in
+    words when ``width`` allows; red when overloaded."""
+    growth, share = demand.backlog_growth, demand.delivered_share
+    style = "bold red" if demand.overloaded else "green" if (growth or 0) <= 0.5 else "yellow"
+    if growth is None:
+        return Text("no demand yet", style="dim")
+    short = f"{growth:+.0f}" if abs(growth) >= 10 else f"{growth:+.1f}"
+    delivered = "" if share is None else f"{share * 100:.0f}% delivered"
+    long = Text.assemble((f"{short} items / week", style), ("  ", ""), (delivered, "dim"))
+    if long.cell_len <= width:
+        return long
+    return Text.assemble((f"{short}/wk", style), (" · ", "dim"), (delivered, "dim"))

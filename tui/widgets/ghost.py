@@ -8,9 +8,9 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..display import FOUR_KEYS, OUTCOMES, clean, difference
+from ..display import DEMAND, FOUR_KEYS, OUTCOMES, clean, difference
 
-ROWS = (*FOUR_KEYS, *OUTCOMES)
+ROWS = (*FOUR_KEYS, *DEMAND, *OUTCOMES)
 
 
 class GhostPanel(Static):

@@ -58,7 +58,8 @@ class TeamBoard(BoardScreen, inherit_bindings=False):
         Binding("v", "cycle_view", "View", show=False),
     ]
     HELP: ClassVar[dict[str, str]] = {
-        "practices": "Plan this round: switch practices, resize teams (each change is a move)",
+        "practices": "Plan this round: switch practices, resize teams, reorganise (each change "
+        "is a move)",
         "last_report": "Show the last round's summary again",
         "toggle_ghost": BoardScreen.HELP["toggle_ghost"],
         "cycle_view": BoardScreen.HELP["cycle_view"],
