@@ -39,6 +39,15 @@ class Stream:
             self._u = self._gen.random(_BLOCK)[::-1].tolist()
             return self._u.pop()
 
+    def uniform_block(self) -> list[float]:
+        """The next uniforms in draw order, as many as are buffered (or a fresh block):
+        the same numbers :meth:`uniform` would give one by one, for a caller that takes
+        several streams in lockstep."""
+        if self._u:
+            block, self._u = self._u[::-1], []
+            return block
+        return self._gen.random(_BLOCK).tolist()
+
     def normal(self) -> float:
         """A standard normal draw."""
         try:

@@ -311,7 +311,10 @@ class MetricsFold:
         waits.append(_new(QueueWait, (t, t - queued)))
 
     def _finished(self, t: float, subject: int, data: dict[str, Any]) -> None:
-        self._item(subject).active_hours += data["hours"]
+        record = self.items.get(subject)
+        if record is None:
+            record = self.items[subject] = ItemRecord()
+        record.active_hours += data["hours"]
 
     def _committed(self, t: float, subject: int, data: dict[str, Any]) -> None:
         record = self._item(subject)

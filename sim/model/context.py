@@ -83,6 +83,7 @@ class Model:
         self.automated_hours = t.automated_minutes / MINUTES_PER_HOUR
         self.manual_test_hours = t.manual_test_hours * self.person_hour
         self.automated_deploy_hours = scenario.deployment.automated_minutes / MINUTES_PER_HOUR
+        self.canary_hours = scenario.progressive.canary_hours
         d = scenario.development
         self.rework_fraction = {
             "automated": d.rework_fraction_automated,
@@ -97,6 +98,9 @@ class Model:
         """Whether branches pay any merge effort at all (skips the arithmetic if not)."""
         self.deploy_errors = streams["deploy_errors"]
         self.drift = streams["drift"]
+        self.handoff = streams["handoff"]
+        """Ticket pick-up delays between silos (a stream used per change)."""
+        self.manual_detection = t.manual_detection_prob
 
     # --- ids ----------------------------------------------------------------------------
     def next_batch_id(self) -> int:

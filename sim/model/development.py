@@ -94,15 +94,15 @@ def develop(m: Model, item: WorkItem) -> Process:
     team = item.team
     pool = m.org.dev_pool(team)
     if item.reworks and m.org.silos and m.handoff_hours > 0:
-        yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
-    emit(_QUEUED, item.id, pool.payload("development"))
+        yield env.timeout(m.handoff.exponential(m.handoff_hours))
+    emit(_QUEUED, item.id, pool.payloads["development"])
     priority, work = item.priority, item.work_class
     req = pool.hold_if_free(priority, work, True, team)
     if req is None:
         req = pool.request(priority, work, True, None, team)
         yield req
     pool = req.pool
-    emit(_STARTED, item.id, pool.payload("development"))
+    emit(_STARTED, item.id, pool.payloads["development"])
     started = env.now
     first = not item.committed
     remaining = item.effort_hours * (item.rework_share if item.reworks else 1.0)
@@ -175,21 +175,22 @@ def check(m: Model, item: WorkItem) -> Process:
     if level != "full" and m.manual_test_hours > 0:
         team = item.team
         pool = m.org.test_pool(team)
-        m.emit(_QUEUED, item.id, pool.payload("manual_test"))
+        m.emit(_QUEUED, item.id, pool.payloads["manual_test"])
         if m.org.silos and m.handoff_hours > 0:
-            yield env.timeout(m.streams["handoff"].exponential(m.handoff_hours))
+            yield env.timeout(m.handoff.exponential(m.handoff_hours))
             pool = m.org.test_pool(team)  # the hand-off may have crossed a reorganisation
-        req = pool.hold_if_free(item.priority, item.work_class, team=team, role="test")
+        priority, work = item.priority, item.work_class
+        req = pool.hold_if_free(priority, work, False, team, "test")
         if req is None:
-            req = pool.request(item.priority, item.work_class, team=team, role="test")
+            req = pool.request(priority, work, False, None, team, "test")
             yield req
         pool = req.pool
-        m.emit(_STARTED, item.id, pool.payload("manual_test"))
-        hours = m.manual_test_hours / pool.speed()
+        m.emit(_STARTED, item.id, pool.payloads["manual_test"])
+        hours = m.manual_test_hours / pool.speed() if pool.ramping else m.manual_test_hours
         yield env.timeout(hours)
         pool.release(req)
         m.emit(_FINISHED, item.id, {"stage": "manual_test", "hours": hours})
-        if item.defect and item.u_manual < m.s.testing.manual_detection_prob:
+        if item.defect and item.u_manual < m.manual_detection:
             return m.found(item, "manual")
     return False
 

@@ -41,6 +41,9 @@ ORIGIN_PRIORITY = {
     "hotfix": Priority.EXPEDITE,
     "security": Priority.EXPEDITE,
 }
+_EXPEDITE, _REWORK = Priority.EXPEDITE, Priority.REWORK
+"""Bound once: an enum member lookup costs ~50 ns and priorities are read per change."""
+
 ORIGIN_WORK_CLASS = {
     "demand": "planned",
     "improvement": "improvement",
@@ -125,8 +128,8 @@ class WorkItem:
     def priority(self) -> Priority:
         """The queue priority of this item's next piece of development."""
         if self.urgent:
-            return Priority.EXPEDITE
-        return Priority.REWORK if self.reworks else ORIGIN_PRIORITY[self.origin]
+            return _EXPEDITE
+        return _REWORK if self.reworks else ORIGIN_PRIORITY[self.origin]
 
     @property
     def work_class(self) -> str:
@@ -160,6 +163,9 @@ class ItemFactory:
         self._next_id = 0
         self._hours_per_day = effort_hours(1.0, scenario.org.work_days_per_week)
         self._cache: dict[str, tuple[Stream, ...]] = {}
+        self._rows: dict[str, list[tuple[float, ...]]] = {}
+        """Per origin: birth uniforms not yet given out (see :meth:`_refill`)."""
+        self._weakness_prob = scenario.security.weakness_prob
         w = scenario.workload
         cv = w.effort_cv
         draws: dict[str, Callable[[Stream, float], float]] = {
@@ -185,15 +191,18 @@ class ItemFactory:
         actions, patches) belongs to the given ``team``.
         """
         w = self._scenario.workload
-        (kind_s, effort, team_s, defect, auto, manual, regression, scan, severity, flag,
-         rollback, weak) = self._streams_for(origin)  # fmt: skip
+        effort = self._streams_for(origin)[1]
         item = WorkItem()
         item.id = self._next_id
         self._next_id += 1
         item.origin = origin
+        rows = self._rows.get(origin)
+        if not rows:
+            rows = self._rows[origin] = self._refill(origin, team is None and teams > 1)
+        row = rows.pop()
         kind = origin
         if origin == "demand":
-            is_bug = kind_s.uniform() < w.bugfix_share
+            is_bug = row[0] < w.bugfix_share
             kind = "bugfix" if is_bug else "feature"
             if is_bug:
                 mean_days *= w.bugfix_effort_factor
@@ -202,15 +211,25 @@ class ItemFactory:
         item.effort_days = days
         item.effort_hours = days * self._hours_per_day
         if team is None:
-            team = int(team_s.uniform() * teams) if teams > 1 else 0
+            team = (
+                int(row[-10] * teams) if teams > 1 else 0
+            )  # the team's draw: before the latent nine
         item.team = team
-        item.u_defect = defect.uniform()
-        item.u_auto = auto.uniform()
-        item.u_manual = manual.uniform()
-        item.u_regression = regression.uniform()
-        item.u_scan = scan.uniform()
-        item.u_severity = severity.uniform()
-        item.u_flag = flag.uniform()
-        item.u_rollback = rollback.uniform()
-        item.weakness = weak.uniform() < self._scenario.security.weakness_prob
+        (item.u_defect, item.u_auto, item.u_manual, item.u_regression, item.u_scan,
+         item.u_severity, item.u_flag, item.u_rollback, u_weak) = row[-9:]  # fmt: skip
+        item.weakness = u_weak < self._weakness_prob
         return item
+
+    def _refill(self, origin: str, by_team: bool) -> list[tuple[float, ...]]:
+        """The next block of birth uniforms of ``origin``, one row per item, last row first.
+
+        Every item of an origin takes exactly one number from each stream it uses, in
+        birth order (the kind for demand, the team when the organisation has several
+        and the item comes with none, then the nine latent attributes), so taking them a
+        block at a time in lockstep gives each item the numbers it would draw one by one.
+        """
+        kind, _, team, *latent = self._streams_for(origin)
+        streams = [*([kind] if origin == "demand" else []), *([team] if by_team else []), *latent]
+        rows = list(zip(*(stream.uniform_block() for stream in streams), strict=True))
+        rows.reverse()
+        return rows

@@ -49,6 +49,12 @@ class Policy:
         self.learning = False
         """Whether any learning period may still be running (the hot path's cheap test)."""
         self._max_load = scenario.adoption.max_learning_load
+        t = scenario.testing
+        self._detection = {
+            "none": 0.0,
+            "partial": t.automated_detection_partial,
+            "full": t.automated_detection_full,
+        }
         self._fast()
 
     # --- values -------------------------------------------------------------------------
@@ -125,12 +131,7 @@ class Policy:
     # --- mechanisms ---------------------------------------------------------------------
     def automated_detection(self, level: str) -> float:
         """Probability the automated suite at ``level`` catches a latent defect."""
-        t = self._s.testing
-        return {
-            "none": 0.0,
-            "partial": t.automated_detection_partial,
-            "full": t.automated_detection_full,
-        }[level]
+        return self._detection[level]
 
     def regression_days(self, level: str) -> float:
         """Calendar days of the manual regression cycle a release needs at ``level``."""

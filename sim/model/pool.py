@@ -78,6 +78,20 @@ class Request(simpy.Event):
         """When the holder's current timeout ends; only holders still working are pre-empted."""
 
 
+class Payloads(dict[str, dict[str, str]]):
+    """``{stage: {"stage": stage, "pool": name}}``, each payload made once, on first use."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, stage: str) -> dict[str, str]:
+        data = self[stage] = {"stage": stage, "pool": self.name}
+        return data
+
+
 class Pool:
     """``capacity`` people who take requests in priority order."""
 
@@ -91,7 +105,9 @@ class Pool:
         self._done_hours: dict[str, float] = {}
         self._capacity_hours = 0.0
         self._capacity_since = 0.0
-        self._payloads: dict[str, dict[str, str]] = {}
+        self.payloads = Payloads(name)
+        """The shared ``{"stage", "pool"}`` payloads by stage (a plain lookup on the hot
+        path; created on first use)."""
         self._novices: list[tuple[float, float, int]] = []
         """(hired at, fully productive at, how many) of people still ramping up, hours."""
         self._speed_until = float("inf")
@@ -101,10 +117,7 @@ class Pool:
 
     def payload(self, stage: str) -> dict[str, str]:
         """The shared ``{"stage", "pool"}`` payload of queued/started events at this pool."""
-        data = self._payloads.get(stage)
-        if data is None:
-            data = self._payloads[stage] = {"stage": stage, "pool": self.name}
-        return data
+        return self.payloads[stage]
 
     @property
     def busy(self) -> int:

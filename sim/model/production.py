@@ -23,7 +23,7 @@ improvement action for the team whose incident it was.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..events import Kind
 from ..units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR
@@ -130,7 +130,7 @@ def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], man
 def clean_deployment(
     m: Model, lane: int, batch: int, items: list[WorkItem], kind: str, canary: bool = False
 ) -> None:
-    """A deployment with nothing wrong: record it and deliver (after any canary's bake).
+    """A deployment with nothing wrong: record it and, without a canary, deliver it.
 
     The same outcome :func:`deployment_outcome` reaches for this case, without building
     its fault machinery or starting a generator (the common path of fast pipelines).
@@ -150,15 +150,6 @@ def clean_deployment(
     )
     if not canary:
         deliver(m, items, batch)
-
-
-def canary_pass(m: Model, lane: int, batch: int, items: list[WorkItem], kind: str) -> Process:
-    """A deployment with nothing wrong behind a canary: out to everyone after the bake."""
-    clean_deployment(m, lane, batch, items, kind, canary=True)
-    bake = m.s.progressive.canary_hours
-    if bake > 0:
-        yield m.env.timeout(bake)
-    deliver(m, items, batch)
 
 
 def deployment_outcome(
@@ -398,12 +389,18 @@ def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
     A change that is live already (redeployed after a rollback it was not the cause of)
     is recorded again but takes effect only once.
     """
+    emit = m.emit
+    payloads: dict[str, dict[str, Any]] = {}  # one per kind of change in the batch
+    fresh = 0
     for item in items:
-        m.emit(_DELIVERED, item.id, {"kind": item.kind, "batch": batch})
+        data = payloads.get(item.kind)
+        if data is None:
+            data = payloads[item.kind] = {"kind": item.kind, "batch": batch}
+        emit(_DELIVERED, item.id, data)
         if item.live:
             continue
         item.live = True
-        m.in_system -= 1
+        fresh += 1
         if item.delivered_event is not None and not item.delivered_event.triggered:
             item.delivered_event.succeed()
         if item.origin == "improvement":
@@ -412,6 +409,7 @@ def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
             item.weakness = False
             m.emit(_WEAKNESS_LIVE, item.id, {})
             m.env.process(weakness(m, item))
+    m.in_system -= fresh
 
 
 def undeliver(m: Model, item: WorkItem) -> None:

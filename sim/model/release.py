@@ -29,7 +29,7 @@ from ..units import HOURS_PER_DAY
 from .development import rework
 from .items import Priority, Process, WorkItem
 from .pool import Lock
-from .production import canary_pass, clean_deployment, deployment_outcome
+from .production import clean_deployment, deliver, deployment_outcome
 
 # Event kinds bound once: an enum member lookup costs ~50 ns, and these run per change.
 _APPROVED = Kind.APPROVED
@@ -198,8 +198,9 @@ class Lane:
         env = m.env
         crew = self._crew(batch)
         pool = m.org.test_pool(crew)
+        emit, queued = m.emit, pool.payloads["regression"]
         for item in items:
-            m.emit(_QUEUED, item.id, pool.payload("regression"))
+            emit(_QUEUED, item.id, queued)
         # An emergency fix reuses the environment of the last release; a release needs one.
         provision = 0.0 if hotfix else m.policy.provision_hours(m.streams["provision"])
         if provision > 0:
@@ -212,8 +213,9 @@ class Lane:
         reqs = [pool.request(priority, work, team=crew, role="test") for _ in range(testers)]
         for req in reqs:
             yield req
+        started = pool.payloads["regression"]
         for item in items:
-            m.emit(_STARTED, item.id, pool.payload("regression"))
+            emit(_STARTED, item.id, started)
         cv = m.s.testing.regression_cv
         mean = days * share * HOURS_PER_DAY
         hours = m.streams["regression.duration"].lognormal_mean(mean, cv) if cv > 0 else mean
@@ -222,8 +224,9 @@ class Lane:
             req.pool.release(req)
         keep = []
         p_found = m.s.testing.regression_detection_prob * share
+        done = {"stage": "regression", "hours": hours}  # one payload for the whole batch
         for item in items:
-            m.emit(_FINISHED, item.id, {"stage": "regression", "hours": hours})
+            emit(_FINISHED, item.id, done)
             if item.defect and item.u_regression < p_found:
                 m.found(item, "regression")
                 m.emit(_RETURNED, item.id, {"reason": "regression", "faulty": True})
@@ -278,20 +281,23 @@ class Lane:
                     yield env.timeout(start - env.now)
             crew = self._crew(batch)
             pool = m.org.ops_pool(crew)
+            emit, queued = m.emit, pool.payloads["deploy"]
             for item in items:
-                m.emit(_QUEUED, item.id, pool.payload("deploy"))
+                emit(_QUEUED, item.id, queued)
             req = pool.request(
                 priority, "unplanned" if kind != RELEASE else "planned", team=crew, role="ops"
             )
             yield req
             pool = req.pool
+            started = pool.payloads["deploy"]
             for item in items:
-                m.emit(_STARTED, item.id, pool.payload("deploy"))
+                emit(_STARTED, item.id, started)
             hours = d.manual_hours + d.manual_hours_per_change * len(items)
             yield env.timeout(hours)
             pool.release(req)
+            done = {"stage": "deploy", "hours": hours}  # one payload for the whole batch
             for item in items:
-                m.emit(_FINISHED, item.id, {"stage": "deploy", "hours": hours})
+                emit(_FINISHED, item.id, done)
             p_error = d.manual_error_prob * learning
         else:
             if m.automated_deploy_hours > 0:
@@ -305,7 +311,11 @@ class Lane:
                 m, self.index, batch, items, defective, kind, manual, error, drift
             )
         elif not manual and m.policy.get("canary"):
-            yield from canary_pass(m, self.index, batch, items, kind)
+            # Nothing wrong behind a canary: out to everyone after the bake.
+            clean_deployment(m, self.index, batch, items, kind, canary=True)
+            if m.canary_hours > 0:
+                yield env.timeout(m.canary_hours)
+            deliver(m, items, batch)
         else:
             clean_deployment(m, self.index, batch, items, kind)
         self.lock.release()

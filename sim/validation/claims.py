@@ -424,6 +424,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         ),
         "Brooks 1975; Abdel-Hamid 1989",
     ),
+    Transition(
+        "Brooks's law: hiring 6 developers into an overloaded organisation",
+        "elite",
+        {"org.developers": 8},
+        60.0,
+        {"type": "resize_pool", "role": "developers", "size": 14},
+        (
+            Window(60.0, 74.0, {"throughput_per_week": LOWER}),
+            Window(90.0, 200.0, {"throughput_per_week": HIGHER}),
+        ),
+        "Brooks 1975; Abdel-Hamid 1989 (the issue measured +7 items a week in the first "
+        "two weeks before new hires had to ramp up)",
+    ),
 )
 """Changes that must be worse for a while and better afterwards."""
 
