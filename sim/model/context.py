@@ -122,10 +122,6 @@ class Model:
         """Services (release lanes) in use now: 1 when coupled, else one per team."""
         return 1 if self.coupled() or self.org.teams == 1 else self.org.teams
 
-    def lane_of(self, team: int) -> int:
-        """The lane a change of ``team`` is released through (a ramp decides per change)."""
-        return team if self.policy.get("loosely_coupled") else 0
-
     # --- mechanisms shared by stages ----------------------------------------------------
     def found(self, item: WorkItem, test: str) -> bool:
         """A test caught something: record it and clear the latent property it found.

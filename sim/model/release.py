@@ -66,18 +66,12 @@ class Lane:
         self.re_releasing = False
         m.env.process(self._trains())
 
-    def add_ready(self, item: WorkItem) -> None:
-        """A change joins the ready list (outside its own lifecycle process)."""
-        self.m.emit(_READY, item.id, EMPTY)
-        self.ready.append(item)
-        self.poke()
-
     def enter(self, item: WorkItem) -> Process:
-        """A change from its own lifecycle process; on demand that process ships it.
+        """A change that passed its checks joins the lane, from its own lifecycle process.
 
-        Carrying the batch in the arriving change's process when the lane is idle saves
-        starting a new process per deployment; the behaviour equals :meth:`add_ready`.
-        Hotfixes leave at once on the emergency path.
+        On demand, when the lane is idle, that process carries the batch itself: this saves
+        starting a new process per deployment.  Fixes and reworked faults leave on the
+        emergency path.
         """
         m = self.m
         m.emit(_READY, item.id, EMPTY)

@@ -34,12 +34,12 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..model import Command, InjectIncident, ReleaseFreeze, ResizePool, SetPractice, TrafficSpike
+from ..model.organisation import ROLES
 from ..scenario import PracticesConfig
 
 DEFAULT_DECK: Path = Path(__file__).resolve().parents[2] / "scenarios" / "decks" / "default.toml"
 """The deck that ships: ``scenarios/decks/default.toml``."""
 
-ROLES: tuple[str, ...] = ("developers", "testers", "ops")
 EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire", "traffic", "freeze")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

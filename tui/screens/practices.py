@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from sim.game import STRUCTURES, describe_structure
 from sim.model.commands import Reorganise, ResizePool, SetPractice
+from sim.model.organisation import ROLES
 from sim.practices import BY_NAME, CATALOGUE
 
 from ..display import grouped_practices, pillar_of, pillar_title, practice_label, value_text
@@ -20,7 +21,6 @@ from ..display import grouped_practices, pillar_of, pillar_title, practice_label
 if TYPE_CHECKING:
     from .board import BoardScreen
 
-ROLES = ("developers", "testers", "ops")
 STRUCTURE_ROW = "org:structure"
 """The row that reorganises: silos ↔ cross-functional teams."""
 COLUMNS = ("pillar", "practice", "now", "next", "cost", "status")
