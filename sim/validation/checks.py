@@ -21,6 +21,7 @@ from ..runner import mean_ci95, paired_differences, run_replications, summarise
 from ..scenario import Scenario
 from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
 from .claims import (
+    ABSOLUTE,
     FLOORS,
     HIGHER,
     INVARIANCE_METRICS,
@@ -91,7 +92,10 @@ def judge(
     base_mean, _ = mean_ci95(list(base_values))
     variant_mean, _ = mean_ci95(list(variant_values))
     assert mean_diff is not None and interval is not None and base_mean is not None
-    margin = allowance + max(NON_INFERIORITY * abs(base_mean), FLOORS.get(metric, 0.0))
+    if metric in ABSOLUTE:
+        margin = allowance + ABSOLUTE[metric]
+    else:
+        margin = allowance + max(NON_INFERIORITY * abs(base_mean), FLOORS.get(metric, 0.0))
     return Paired(
         metric,
         expected,

@@ -31,8 +31,11 @@ EXPECTATIONS = (LOWER, HIGHER, NONE, NOT_HIGHER, NOT_LOWER)
 
 NON_INFERIORITY = 0.03
 """Margin of a non-inferiority claim, as a share of the base mean."""
-FLOORS: Mapping[str, float] = {"change_failure_rate": 0.02, "availability": 0.0005}
+FLOORS: Mapping[str, float] = {"change_failure_rate": 0.02}
 """Absolute floors of that margin for metrics whose base can be near zero (shares)."""
+ABSOLUTE: Mapping[str, float] = {"availability": 0.001}
+"""Metrics whose margin is absolute, not relative: availability near 100 % may not fall
+by more than 0.1 percentage point (3 % of it would be three points)."""
 
 LADDER = ("legacy-enterprise", "water-scrum-fall", "continuous-delivery", "elite")
 """The calibration ladder, lowest rung first (also: the built-ins every claim family uses)."""

@@ -342,7 +342,8 @@ def render(
         "*lower*/*higher* hold when the interval excludes zero on that side, *no effect* "
         "when it includes zero, *not higher*/*not lower* when the bound on the bad side "
         f"stays within a margin ({NON_INFERIORITY:.0%} of the base, at least 2 points for "
-        "the change failure rate, plus a canary's one-hour bake for lead time).",
+        "the change failure rate, 0.1 point for availability, plus a canary's one-hour bake "
+        "for lead time).",
         "",
     ]
     out += _ladder(list(rows))
