@@ -248,7 +248,7 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef(
         "backlog_end",
         "items",
-        "Demand items waiting for a person (queued at development or manual testing and not "
+        "Work items waiting for a person (queued at development or manual testing and not "
         "started) at the end of the window.",
     ),
     MetricDef(

@@ -31,18 +31,23 @@ Contract choices where the event table leaves room (see :mod:`sim.events`):
   organisation has one service.
 * An incident's impact is ``users`` (share of *all* users) when the payload has it, else
   ``share``; it hits service ``service`` (0 if absent).
-* The *backlog* is demand waiting for a person: a demand item ``queued`` at a people
-  stage (:data:`PEOPLE_STAGES`) and not yet ``started`` there.
+* The *backlog* is work waiting for a person: an item ``queued`` at a people stage
+  (:data:`PEOPLE_STAGES`) and not yet ``started`` there.  It is read from the completed
+  queue waits and the pending queue entries when a metric needs it (:meth:`backlog_at`),
+  so it costs the fold nothing per event.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sim.events import Event, Kind
 
 _new = tuple.__new__
+_time = itemgetter(0)
 
 DEMAND = "demand"
 """The ``origin`` of customer demand (the items customer lead time and WIP are about)."""
@@ -199,11 +204,6 @@ class MetricsFold:
         self.wip_levels: list[tuple[float, int]] = []
         """Demand WIP after each step ``(t, level)``, in time order: windows bisect into it."""
         self._wip = 0
-        self.backlog_levels: list[tuple[float, int]] = []
-        """Demand waiting for a person after each step ``(t, level)``, in time order."""
-        self._backlog = 0
-        self._demand: set[int] = set()
-        """Ids of demand items (the backlog counts only these)."""
         self.services_levels: list[tuple[float, int]] = []
         """Services (release lanes) in use after each ``services`` event ``(t, count)``."""
         self.deliveries: list[tuple[float, int]] = []
@@ -281,16 +281,12 @@ class MetricsFold:
             record.arrived, record.origin, record.kind = t, origin, data["kind"]
         if origin == DEMAND:
             self.demand_arrivals.append(t)
-            self._demand.add(subject)
             self._wip_step(t, 1)
 
     def _queued(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
         self._pending[(subject, stage)] = t
         self.stages.add(stage)
-        if stage in PEOPLE_STAGES and subject in self._demand:
-            self._backlog += 1
-            self.backlog_levels.append((t, self._backlog))
 
     def _started(self, t: float, subject: int, data: dict[str, Any]) -> None:
         stage = data["stage"]
@@ -298,13 +294,6 @@ class MetricsFold:
         if queued is None:
             self.stages.add(stage)
             return
-        if stage in PEOPLE_STAGES and subject in self._demand:
-            self._backlog -= 1
-            levels = self.backlog_levels
-            if levels[-1][0] == t:  # same instant: only the last level at t matters
-                levels[-1] = (t, self._backlog)
-            else:
-                levels.append((t, self._backlog))
         waits = self.queue_waits.get(stage)
         if waits is None:
             waits = self.queue_waits[stage] = []
@@ -342,6 +331,29 @@ class MetricsFold:
             record.delivered = None
             if record.origin == DEMAND:
                 self._wip_step(t, 1)
+
+    def backlog_at(self, t: float, *, after: bool = True) -> int:
+        """Work waiting for a person just after ``t`` (or just before it).
+
+        Counted from the completed waits at people stages whose span covers ``t`` and the
+        queue entries still pending; a window opens with the level just before its start
+        and closes with the level just after its end.  Linear in the waits that end after
+        ``t``: cheap near the end of a run.
+        """
+        count = 0
+        search = bisect_right if after else bisect_left
+        for stage in PEOPLE_STAGES:
+            waits = self.queue_waits.get(stage)
+            if not waits:
+                continue
+            for started, hours in waits[search(waits, t, key=_time) :]:
+                queued = started - hours
+                if queued < t or (after and queued == t):
+                    count += 1
+        for (_, stage), queued in self._pending.items():
+            if stage in PEOPLE_STAGES and (queued < t or (after and queued == t)):
+                count += 1
+        return count
 
     # -- deployments -------------------------------------------------------------------
 

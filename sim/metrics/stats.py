@@ -82,15 +82,6 @@ def level_integral(levels: Sequence[tuple[float, int]], start: float, end: float
     return total + level * (end - previous)
 
 
-def level_at(levels: Sequence[tuple[float, int]], t: float, *, after: bool = True) -> int:
-    """The level of a ``(t, level)`` step function just after time ``t`` (``after``) or
-    just before it; 0 before the first point.  A window ``[start, end]`` opens with the
-    level just before ``start`` and closes with the level just after ``end``, so the
-    steps inside it (both ends included) make up the difference."""
-    i = (bisect_right if after else bisect_left)(levels, t, key=_first)
-    return levels[i - 1][1] if i else 0
-
-
 def step_integral(
     steps: Iterable[tuple[float, int]], start: float, end: float, *, ordered: bool = False
 ) -> float:

@@ -17,7 +17,6 @@ from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
 from sim.metrics.stats import (
     in_window,
-    level_at,
     level_integral,
     mean,
     median,
@@ -190,9 +189,10 @@ def compute_metrics(
     values["delivered"] = len(customer_lead_times)
 
     # -- demand and overload ----------------------------------------------------------------
-    growth = level_at(fold.backlog_levels, end) - level_at(fold.backlog_levels, start, after=False)
+    backlog_end = fold.backlog_at(end)
+    growth = backlog_end - fold.backlog_at(start, after=False)
     values["demand_delivered_share"] = ratio(len(customer_lead_times), arrived_demand)
-    values["backlog_end"] = level_at(fold.backlog_levels, end)
+    values["backlog_end"] = backlog_end
     values["backlog_growth_per_week"] = ratio(growth, weeks)
     values["overloaded"] = overloaded(growth, arrived_demand)
     return _in_table_order(values)
