@@ -42,7 +42,13 @@ from .model import (
     Simulation,
     TrafficSpike,
 )
-from .model.commands import Reorganise, check_sequence, command_from_dict, command_to_dict
+from .model.commands import (
+    STRUCTURE_KEY,
+    Reorganise,
+    check_sequence,
+    command_from_dict,
+    command_to_dict,
+)
 from .model.simulation import PoolSnapshot
 from .overload import is_overloaded
 from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
@@ -56,10 +62,6 @@ DAILY_SNAPSHOTS = 120
 IMPACT_PENALTY = 2.0
 """Score points lost per share-weighted hour of user impact."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-REORGANISATION = "org.structure"
-"""The ``practice`` an ``adoption`` event names when the organisation is reorganised."""
-STRUCTURES = ("silos", "cross_functional")
-"""The structures a player can reorganise into, in the order the practice panel cycles."""
 
 
 class GameError(ValueError):
@@ -192,7 +194,7 @@ class _Tracker:
                           opened[1], "restored")  # fmt: skip
                 if opened[3]:
                     self.restores[self._bucket(t)].append(t - opened[0])
-        elif kind is Kind.ADOPTION and data["practice"] == REORGANISATION:
+        elif kind is Kind.ADOPTION and data["practice"] == STRUCTURE_KEY:
             self.reorganised = (t, float(data["ramp_days"]))
             if t >= self.start:
                 what = describe_structure(data["value"])
@@ -437,7 +439,7 @@ class Game:
         if self.finished:
             raise GameError("the game is over")
         if isinstance(command, Reorganise) and command.structure == self.structure():
-            # the model would still charge everyone for a reorganisation that changes nothing
+            # said in the player's words before the model refuses it (naming the key)
             raise GameError(
                 f"the organisation is already in {describe_structure(command.structure)}"
             )

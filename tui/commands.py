@@ -9,8 +9,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from sim.game import STRUCTURES, describe_structure
-from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
+from sim.game import describe_structure
+from sim.model.commands import STRUCTURES, InjectIncident, Reorganise, ResizePool, SetPractice
 from sim.practices import CATALOGUE
 
 from .display import practice_label, value_text

@@ -15,14 +15,7 @@ from operator import itemgetter
 
 from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
-from sim.metrics.stats import (
-    in_window,
-    level_integral,
-    mean,
-    median,
-    percentile,
-    ratio,
-)
+from sim.metrics.stats import in_window, level_integral, mean, median, percentile, ratio
 from sim.metrics.worktime import out_of_hours
 from sim.scenario import CalendarConfig
 from sim.units import HOURS_PER_DAY, HOURS_PER_WEEK

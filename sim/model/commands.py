@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
@@ -29,6 +29,12 @@ _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 StrictInt = Annotated[int, Strict()]
 StrictFloat = Annotated[float, Strict()]
 """A number given as a number (an int is accepted): no strings, no booleans."""
+Structure = Literal["silos", "cross_functional"]
+STRUCTURES: tuple[str, ...] = get_args(Structure)
+"""The structures an organisation can reorganise into (``org.structure``'s values)."""
+STRUCTURE_KEY = "org.structure"
+"""The scenario key a reorganisation changes; also the ``practice`` its ``adoption``
+event names."""
 
 
 @dataclass(frozen=True, config=_CONFIG)
@@ -62,7 +68,7 @@ class Reorganise:
     mistakes.  Release lanes are a separate choice (``practices.loosely_coupled``).
     """
 
-    structure: Literal["silos", "cross_functional"]
+    structure: Structure
     type: Literal["reorganise"] = "reorganise"
 
 
@@ -97,14 +103,8 @@ class ReleaseFreeze:
 
 
 Command = SetPractice | ResizePool | Reorganise | InjectIncident | TrafficSpike | ReleaseFreeze
-COMMAND_TYPES: tuple[str, ...] = (
-    "set_practice",
-    "resize_pool",
-    "reorganise",
-    "inject_incident",
-    "traffic_spike",
-    "release_freeze",
-)
+COMMAND_TYPES: tuple[str, ...] = tuple(kind.type for kind in get_args(Command))
+"""The ``type`` of every command, in the union's order."""
 _ADAPTER: TypeAdapter[Command] = TypeAdapter(
     Annotated[Command, Field(discriminator="type")]  # type: ignore[arg-type]
 )
@@ -161,8 +161,8 @@ def effect(scenario: Scenario, command: Command, source: str = "command") -> Sce
         current = scenario.org.structure
         if command.structure == current:
             other = "silos" if current == "cross_functional" else "cross_functional"
-            raise ScenarioError(source, "org.structure", f"already {current}; allowed: {other}")
-        update = {"org.structure": command.structure}
+            raise ScenarioError(source, STRUCTURE_KEY, f"already {current}; allowed: {other}")
+        update = {STRUCTURE_KEY: command.structure}
     else:
         return scenario
     try:

@@ -141,7 +141,7 @@ class Model:
         when the lane is shared by the whole organisation."""
         if not self.learnt:
             return 1.0
-        if self.coupled() or lane >= len(self.learning):
+        if self.coupled():
             return sum(self.learning) / len(self.learning)
         return self.learning[lane]
 

@@ -211,9 +211,8 @@ class ItemFactory:
         item.effort_days = days
         item.effort_hours = days * self._hours_per_day
         if team is None:
-            team = (
-                int(row[-10] * teams) if teams > 1 else 0
-            )  # the team's draw: before the latent nine
+            # The team's draw comes just before the nine latent uniforms.
+            team = int(row[-10] * teams) if teams > 1 else 0
         item.team = team
         (item.u_defect, item.u_auto, item.u_manual, item.u_regression, item.u_scan,
          item.u_severity, item.u_flag, item.u_rollback, u_weak) = row[-9:]  # fmt: skip

@@ -115,10 +115,6 @@ class Pool:
         self.ramping = False
         """Whether anyone is still ramping up (the hot path's cheap test before speed())."""
 
-    def payload(self, stage: str) -> dict[str, str]:
-        """The shared ``{"stage", "pool"}`` payload of queued/started events at this pool."""
-        return self.payloads[stage]
-
     @property
     def busy(self) -> int:
         """People working now (may exceed capacity briefly after a shrink)."""

@@ -75,12 +75,10 @@ class Failure(NamedTuple):
     """A failed deployment on its way to restore."""
 
     lane: int
-    batch: int
     items: list[WorkItem]
     defective: list[WorkItem]
     faults: list[Fault]
     method: str
-    services: int
 
 
 def severity_of(u: float, shares: tuple[float, ...]) -> int:
@@ -106,25 +104,25 @@ def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], man
     if causes == {"config"}:
         return "repair"
     policy = m.policy
-    p = m.s.progressive
     r = m.s.recovery
     share = r.rollbackable_share
     revertible = all(i.u_rollback < share for i in defective)
     by_hand = all(i.u_rollback < share * r.manual_rollback_factor for i in defective)
-    options: list[tuple[float, str]] = []
-    flags = policy.get("feature_flags")
-    flagged = defective and all(i.u_flag < p.flag_coverage for i in defective)
-    if flags and flagged and "deploy_error" not in causes:
-        options.append((p.flag_off_minutes / MINUTES_PER_HOUR, "flag_off"))
-    if policy.get("blue_green") and revertible:
-        options.append((p.blue_green_switch_minutes / MINUTES_PER_HOUR, "blue_green"))
-    if not manual and revertible:
-        options.append((p.auto_rollback_minutes / MINUTES_PER_HOUR, "rollback"))
-    if manual and by_hand:
-        options.append((r.manual_rollback_hours, "manual_rollback"))
-    if not options:
+    flagged = defective and all(i.u_flag < m.s.progressive.flag_coverage for i in defective)
+    feasible = [
+        method
+        for method, possible in (
+            ("flag_off", policy.get("feature_flags") and flagged and "deploy_error" not in causes),
+            ("blue_green", policy.get("blue_green") and revertible),
+            ("rollback", not manual and revertible),
+            ("manual_rollback", manual and by_hand),
+        )
+        if possible
+    ]
+    if not feasible:
         return "fix_forward"
-    return min(options, key=lambda option: option[0])[1]
+    # Timed as the restore will take them (none of these methods draws a random number).
+    return min(feasible, key=lambda method: _restore_hours(m, method, "change"))
 
 
 def clean_deployment(
@@ -165,7 +163,6 @@ def deployment_outcome(
 ) -> Process:
     """Record a deployment with at least one fault and open an incident per fault."""
     env = m.env
-    index = lane
     # Canary analysis and its automatic rollback need deployment automation.
     canary = not manual and bool(m.policy.get("canary"))
     s = m.s
@@ -188,12 +185,12 @@ def deployment_outcome(
         batch,
         {
             "items": [i.id for i in items],
-            "failed": bool(faults),
-            "cause": faults[0].cause if faults else None,
+            "failed": True,
+            "cause": faults[0].cause,
             "hotfix": kind == "hotfix",
             "canary": canary,
             "kind": kind,
-            "lane": index,
+            "lane": lane,
         },
     )
     bake = s.progressive.canary_hours if canary else 0.0
@@ -218,13 +215,12 @@ def deployment_outcome(
                 "severity": fault.severity,
                 "share": share,
                 "users": share / services,
-                "service": index,
+                "service": lane,
                 "batch": batch,
                 "change": True,
             },
         )
-    failure = Failure(index, batch, items, defective, faults, method, services)
-    env.process(respond(m, failure))
+    env.process(respond(m, Failure(lane, items, defective, faults, method)))
     if bake > 0:
         yield env.timeout(min(bake, first))
         if not caught:
@@ -246,7 +242,8 @@ def respond(m: Model, failure: Failure) -> Process:
     env = m.env
     r = m.s.recovery
     sigma = m.s.incidents.duration_sigma
-    items, defective, faults, method = failure[2:6]
+    items, defective, faults = failure.items, failure.defective, failure.faults
+    method = failure.method
     team = (defective or items)[0].team if items else 0
     order = sorted(faults, key=lambda f: f.detect_hours)
     first = order[0]
@@ -318,7 +315,7 @@ def respond(m: Model, failure: Failure) -> Process:
             m.emit(_RETURNED, item.id, {"reason": method, "faulty": True})
             item.defect = False
             rework(m, item, "production")
-    postmortem(m, min(f.severity for f in failure.faults), team)
+    postmortem(m, min(f.severity for f in faults), team)
 
 
 def _restored(m: Model, fault: Fault, method: str) -> None:

@@ -28,6 +28,7 @@ from ..scenario import Scenario
 from ..streams import Streams
 from ..units import HOURS_PER_DAY
 from .commands import (
+    STRUCTURE_KEY,
     Command,
     InjectIncident,
     ReleaseFreeze,
@@ -194,7 +195,7 @@ class Simulation:
             Kind.ADOPTION,
             -1,
             {
-                "practice": "org.structure",
+                "practice": STRUCTURE_KEY,
                 "value": command.structure,
                 "effort_person_days": effort,
                 "ramp_days": learning,

@@ -17,7 +17,7 @@ from ..loading import load_scenario
 from ..metrics.tiers import EDITIONS, tier_of, tier_of_value
 from ..model.commands import command_from_dict
 from ..queueing import mmc_time_in_system
-from ..runner import mean_ci95, paired_differences, run_replications, summarise
+from ..runner import mean_ci95, run_replications, summarise
 from ..scenario import Scenario
 from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
 from .claims import (
@@ -129,11 +129,8 @@ def check_direction(direction: Direction, workers: int | None = 1) -> DirectionR
     n = direction.replications
     a = run_replications(base, n, workers=workers)
     b = run_replications(variant, n, workers=workers)
-    differences = paired_differences(a, b)
     result = DirectionResult(direction, n)
     for metric, expected in direction.expected.items():
-        if differences[metric]["ci95"] is None:
-            raise ValueError(f"{direction.name}: {metric} has fewer than two paired values")
         result.metrics.append(
             judge(
                 metric,

@@ -34,9 +34,13 @@ from .checks import (
     queueing_row,
 )
 from .claims import (
+    ABSOLUTE,
+    CANARY_BAKE_HOURS,
     DIRECTIONS,
+    FLOORS,
     GROUPS,
     INVARIANCE,
+    INVARIANCE_TOLERANCE,
     KEY_METRICS,
     KEYS,
     LADDER,
@@ -264,7 +268,8 @@ def _overload(results: list[OverloadResult], invariance: list[InvarianceResult])
         "",
         "DORA asks per application or service: an organisation copied N times with N times "
         "the demand keeps its four keys and its availability (means of "
-        f"{REPLICATIONS} replications; intervals overlap or means within 5 %).",
+        f"{REPLICATIONS} replications; intervals overlap or means within "
+        f"{INVARIANCE_TOLERANCE:.0%}).",
         "",
         "| organisation | metric | once [95 % CI] | N times [95 % CI] | holds |",
         "|---|---|---|---|---|",
@@ -316,6 +321,25 @@ def _theory(queueing: list[QueueingRow], little: list[LittleRow]) -> list[str]:
     return out
 
 
+def _margins() -> str:
+    """The non-inferiority margins in words, from the claims that set them."""
+    parts = [f"{NON_INFERIORITY:.0%} of the base"]
+    parts += [f"at least {_points(v)} for {_name(m)}" for m, v in FLOORS.items()]
+    parts += [f"{_points(v)} for {_name(m)}" for m, v in ABSOLUTE.items()]
+    parts.append(f"plus a canary's {CANARY_BAKE_HOURS:g}-hour bake for lead time")
+    return ", ".join(parts)
+
+
+def _points(share: float) -> str:
+    """A share as percentage points: 0.02 → ``2 points``, 0.001 → ``0.1 point``."""
+    points = share * 100
+    return f"{points:g} point{'' if points <= 1 else 's'}"
+
+
+def _name(metric: str) -> str:
+    return "the " + metric.replace("_", " ") if metric != "availability" else metric
+
+
 def render(
     rows: Iterable[LadderRow],
     directions: Iterable[DirectionResult],
@@ -341,9 +365,7 @@ def render(
         "on common random numbers: Δ is variant − base with its paired 95 % interval; "
         "*lower*/*higher* hold when the interval excludes zero on that side, *no effect* "
         "when it includes zero, *not higher*/*not lower* when the bound on the bad side "
-        f"stays within a margin ({NON_INFERIORITY:.0%} of the base, at least 2 points for "
-        "the change failure rate, 0.1 point for availability, plus a canary's one-hour bake "
-        "for lead time).",
+        f"stays within a margin ({_margins()}).",
         "",
     ]
     out += _ladder(list(rows))

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from sim.game import STRUCTURES, describe_structure
-from sim.model.commands import Reorganise, ResizePool, SetPractice
+from sim.game import describe_structure
+from sim.model.commands import STRUCTURES, Reorganise, ResizePool, SetPractice
 from sim.model.organisation import ROLES
 from sim.practices import BY_NAME, CATALOGUE
 

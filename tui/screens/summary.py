@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from sim.game import IMPACT_PENALTY
 from sim.overload import EXPLANATION, backlog_growth, is_overloaded
+from sim.report import OVERLOAD_STYLE
 
 from ..display import (
     DEMAND,
@@ -27,9 +28,6 @@ from ..display import (
     hours_label,
     tier_label,
 )
-
-FLAG = "bold white on red"
-"""The OVERLOADED flag's style (as on the board's flow panel)."""
 
 
 def _score_style(mine: float, theirs: float) -> str:
@@ -98,7 +96,7 @@ def metrics_table(report: Any) -> Table:
 def demand_verdict(metrics: Any) -> Text:
     """``OVERLOADED`` when the backlog grew without bound in the round, else ``kept up``."""
     if is_overloaded(metrics):
-        return Text("OVERLOADED", style=FLAG)
+        return Text("OVERLOADED", style=OVERLOAD_STYLE)
     return Text("kept up", style="green")
 
 
@@ -114,7 +112,7 @@ def overload_text(report: Any) -> Text | None:
     if mine:
         growth = backlog_growth(report.player) or 0.0
         text = Text.assemble(
-            (" OVERLOADED ", FLAG),
+            (" OVERLOADED ", OVERLOAD_STYLE),
             (f" Your backlog grew {growth:,.1f} items a week this round: ", "bold red"),
             f"{EXPLANATION}.",
         )
