@@ -207,6 +207,71 @@ async def test_survives_terminal_resize() -> None:
         assert board.has_class("-wide")
 
 
+PANELS = ("#flow", "#trends", "#ghost", "#feed", "#maturity")
+
+
+def _screen_rows(app: ShipItApp) -> list[str]:
+    """The screen as a person sees it, one string per terminal row."""
+    update = app.screen._compositor.render_update(full=True)
+    return ["".join(strip.text for strip in row) for row in update.strips]
+
+
+def _panel_rows(app: ShipItApp, selector: str) -> list[str]:
+    """The content rows of one panel (inside its border and padding)."""
+    region = app.screen.query_one(selector).content_region
+    rows = _screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right] for row in rows]
+
+
+def _check_panels(app: ShipItApp) -> None:
+    """Every panel on show has content rows; flow and ghost panels fit their width; the
+    feed wraps at its own width, not at the width it had before the layout settled."""
+    board = board_of(app)
+    shown = [s for s in PANELS if board.query_one(s).display]
+    assert {"#flow", "#trends"} <= set(shown) and len(shown) >= 3
+    for selector in shown:
+        rows = _panel_rows(app, selector)
+        assert rows and any(row.strip() for row in rows), selector
+    for selector in ("#flow", "#ghost"):
+        if selector in shown:
+            cut = [row for row in _panel_rows(app, selector) if row.rstrip().endswith("…")]
+            assert not cut, (selector, cut)
+    if "#feed" in shown:
+        feed = board.query_one(IncidentFeed)
+        first = feed.lines[0].text.rstrip()
+        info = board.game.scenario.scenario
+        title = f"{info.title or info.name}."
+        width = feed.scrollable_content_region.width
+        # Word wrapping may leave up to a word's length of the width unused.
+        assert len(first) >= min(len("d1   00:00 ") + len(title), width - 15), first
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 48)])
+async def test_every_panel_is_readable_at_each_size(size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        board = board_of(app)
+        board.game.advance(24 * 30)
+        board.refresh_all()
+        await pilot.pause()
+        _check_panels(app)
+
+
+async def test_every_panel_is_readable_after_a_resize() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = board_of(app)
+        board.game.advance(24 * 30)
+        board.refresh_all()
+        await pilot.pause()
+        for size in ((100, 30), (120, 40), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            board.refresh_all()
+            await pilot.pause()
+            _check_panels(app)
+
+
 async def test_ten_simulated_years_survive_and_ticks_stay_fast() -> None:
     scenario = load_scenario("legacy-enterprise")
     game = Game(scenario, seed=SEED, rounds=42, round_days=91.0)

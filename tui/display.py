@@ -82,7 +82,7 @@ DEMAND: tuple[MetricSpec, ...] = (
                True, "share"),
     MetricSpec("backlog_growth_per_week", "Backlog growth", "Backlog", _per_week, False,
                "growth"),
-    MetricSpec("customer_lead_time_hours_median", "Customer lead time", "Cust. lead time",
+    MetricSpec("customer_lead_time_hours_median", "Customer lead time", "Cust. lead",
                format_hours, False, "hours"),
 )  # fmt: skip
 """Whether the organisation keeps up with its demand: what the four keys (from commit)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 from ..display import hours_label
@@ -20,13 +22,25 @@ KIND_STYLES = {
 """Styles by feed-entry kind; incidents (and anything else) are styled by severity."""
 
 
+MAX_LINES = 400
+"""Feed entries kept (older ones scroll away)."""
+
+
 class IncidentFeed(RichLog):
-    """A scrolling log of feed entries, newest at the bottom."""
+    """A scrolling log of feed entries, newest at the bottom.
+
+    A ``RichLog`` wraps a line once, at the width it has when the line is written.  The
+    feed keeps its entries and wraps them again when its width changes (the first layout
+    of a screen, a resized terminal, a narrow board's panels), so an entry written before
+    the final layout is not left wrapped at a third of the screen.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            max_lines=400, min_width=20, wrap=True, markup=False, auto_scroll=True, **kwargs
+            max_lines=MAX_LINES, min_width=20, wrap=True, markup=False, auto_scroll=True, **kwargs
         )
+        self._entries: deque[Text] = deque(maxlen=MAX_LINES)
+        self._wrapped_at = 0
         self.border_title = "Incidents and changes"
         self.can_focus = False
         self.count = 0
@@ -43,8 +57,26 @@ class IncidentFeed(RichLog):
             line = Text.assemble(
                 (hours_label(entry.t - self.origin), "dim"), " ", (entry.text, style)
             )
-            self.write(line)
+            self._put(line)
 
     def note(self, t: float, text: str, style: str = "bold magenta") -> None:
         """A line of the UI's own (a command the player gave, a round that closed)."""
-        self.write(Text.assemble((hours_label(t - self.origin), "dim"), " ", (text, style)))
+        self._put(Text.assemble((hours_label(t - self.origin), "dim"), " ", (text, style)))
+
+    def _put(self, line: Text) -> None:
+        self._entries.append(line)
+        self.write(line)
+
+    def on_resize(self, event: Resize) -> None:
+        """Wrap every kept entry again at the new width (runs before ``RichLog``'s own
+        handler, which renders the writes deferred until the first size is known)."""
+        width = event.size.width
+        if not width or width == self._wrapped_at:
+            return
+        first = not self._wrapped_at
+        self._wrapped_at = width
+        if first or not self._entries:
+            return  # nothing rendered yet: the deferred writes render at this width
+        self.clear()
+        for line in self._entries:
+            self.write(line)

@@ -13,6 +13,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from sim.report import OVERLOAD_STYLE
+
 from ..display import Demand, bar, clean
 
 SHORT_NAMES = {
@@ -24,8 +26,6 @@ SHORT_NAMES = {
 """Stage names for a narrow panel."""
 
 TITLE = "Flow of work"
-FLAG = "bold white on red"
-"""The OVERLOADED flag's style: it must stand out from every tier colour."""
 
 
 def short_name(name: str, width: int) -> str:
@@ -74,11 +74,9 @@ class FlowView(Static):
         """OVERLOADED on the top border for the player, on the bottom one for the ghost."""
         mine = demand is not None and demand.overloaded
         ghost = demand is not None and demand.ghost_overloaded
-        self.border_title = Text.assemble(TITLE, " ", (" OVERLOADED ", FLAG)) if mine else TITLE
-        if ghost:
-            self.border_subtitle = Text.assemble(("ghost ", "dim"), (" OVERLOADED ", FLAG))
-        else:
-            self.border_subtitle = None
+        flag = (" OVERLOADED ", OVERLOAD_STYLE)
+        self.border_title = Text.assemble(TITLE, " ", flag) if mine else TITLE
+        self.border_subtitle = Text.assemble(("ghost ", "dim"), flag) if ghost else None
 
     def on_resize(self) -> None:
         if self._state:
@@ -89,7 +87,7 @@ class FlowView(Static):
         name_w = max((len(s.name) for s in self._stages), default=8)
         name_w = min(max(name_w, 9), 20 if width >= 44 else 12)
         tail_w = 19  # " 1234 1234  138/140"
-        bar_w = max(4, width - name_w - tail_w - 1)
+        bar_w = max(2, width - name_w - tail_w - 1)  # the people column must fit first
         most = max((s.queued for s in self._stages), default=0)
         scale = max(most, 10)
         out = Text(no_wrap=True, overflow="ellipsis")
@@ -127,15 +125,22 @@ class FlowView(Static):
 
 
 def demand_text(demand: Demand, width: int) -> Text:
-    """``+34/wk · 82% delivered``: backlog growth and the share of demand delivered, in
-    words when ``width`` allows; red when overloaded."""
+    """``+34/wk · 82% delivered``: backlog growth and the share of demand delivered, the
+    longest form that fits ``width`` (down to ``+34/wk 82% deliv.``); red when overloaded."""
     growth, share = demand.backlog_growth, demand.delivered_share
     style = "bold red" if demand.overloaded else "green" if (growth or 0) <= 0.5 else "yellow"
     if growth is None:
         return Text("no demand yet", style="dim")
     short = f"{growth:+.0f}" if abs(growth) >= 10 else f"{growth:+.1f}"
     delivered = "" if share is None else f"{share * 100:.0f}% delivered"
-    long = Text.assemble((f"{short} items / week", style), ("  ", ""), (delivered, "dim"))
-    if long.cell_len <= width:
-        return long
-    return Text.assemble((f"{short}/wk", style), (" · ", "dim"), (delivered, "dim"))
+    forms = (
+        ((f"{short} items / week", style), ("  ", ""), (delivered, "dim")),
+        ((f"{short}/wk", style), (" · ", "dim"), (delivered, "dim")),
+        ((f"{short}/wk", style), (" ", ""), (delivered, "dim")),
+    )
+    for parts in forms:
+        text = Text.assemble(*parts)
+        if text.cell_len <= width:
+            return text
+    cut = delivered[:-3] + "." if delivered else ""
+    return Text.assemble((f"{short}/wk", style), (" ", ""), (cut, "dim"))

@@ -11,6 +11,8 @@ from textual.widgets import Static
 from ..display import DEMAND, FOUR_KEYS, OUTCOMES, clean, difference
 
 ROWS = (*FOUR_KEYS, *DEMAND, *OUTCOMES)
+GAP_W = 12
+"""Columns the gap needs (``  ▲ 12.3 pp``); narrower panels show only its arrow."""
 
 
 class GhostPanel(Static):
@@ -48,18 +50,26 @@ class GhostPanel(Static):
         width = max(40, self.content_size.width)
         col = 12
         label_w = max(12, min(22, width - 2 * col - 14))
+        # The whole gap where it fits; else its arrow alone, in the same colour.
+        gap = width >= label_w + 2 * col + 1 + GAP_W
         out = Text(no_wrap=True, overflow="ellipsis")
-        out.append(f"{'':<{label_w}}{'you':>{col}}{'ghost':>{col + 1}}  gap", style="dim")
+        header = f"{'':<{label_w}}{'you':>{col}}{'ghost':>{col + 1}}"
+        out.append(header + ("  gap" if gap else ""), style="dim")
         for spec in ROWS:
             you = spec.fmt(clean(self._player.get(spec.key)))
             ghost = spec.fmt(clean(self._ghost.get(spec.key)))
             label = spec.label if len(spec.label) < label_w else spec.short
+            diff = difference(spec, self._player.get(spec.key), self._ghost.get(spec.key))
             out.append("\n")
             out.append(f"{label:<{label_w}}", style="bold")
             out.append(f"{you:>{col}}", style="cyan")
             out.append(f"{ghost:>{col + 1}}", style="dim")
-            out.append("  ")
-            out.append_text(difference(spec, self._player.get(spec.key), self._ghost.get(spec.key)))
+            if gap:
+                out.append("  ")
+                out.append_text(diff)
+            else:
+                out.append(" ")
+                out.append(diff.plain[:1], style=diff.style)
         if self._score is not None:
             mine, theirs = self._score
             style = "bold green" if mine > theirs else "bold red" if mine < theirs else "bold"

@@ -139,7 +139,11 @@ class Trends(Static):
         series = 2 if self.ghost else 1
         block = height // len(TRENDS)
         rows = (block - 1) // series if block >= 1 + series else 0
-        if rows >= 2:
+        # Sized to its content (narrow screens), the panel keeps the compact charts: a tall
+        # chart would make the panel taller, and the next render taller still, until the
+        # panel under it had no room left.
+        height_rule = self.styles.height
+        if rows >= 2 and not (height_rule is not None and height_rule.is_auto):
             return self._tall(width, min(rows, 6), block)
         return self._compact(width)
 
