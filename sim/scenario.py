@@ -22,6 +22,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .limits import HORIZON_DAYS_MAX, SEED_MAX
+
 TIERS = ("low", "medium", "high", "elite")
 Share = Annotated[float, Field(ge=0, le=1)]
 """A share or probability in [0, 1]."""
@@ -61,11 +63,13 @@ class ScenarioInfo(Section):
 class RunConfig(Section):
     """``[run]``: horizon, warm-up and seed."""
 
-    days: float = param(365.0, "days", "convention", "Simulated calendar days.", gt=0, le=3650)
+    days: float = param(
+        365.0, "days", "convention", "Simulated calendar days.", gt=0, le=HORIZON_DAYS_MAX
+    )
     warmup_days: float = param(
         30.0, "days", "convention", "Days excluded from metrics while queues fill.", ge=0
     )
-    seed: int = param(1, "integer", "convention", "Master random seed.", ge=0, le=2**63 - 1)
+    seed: int = param(1, "integer", "convention", "Master random seed.", ge=0, le=SEED_MAX)
     tier_edition: Literal["2023", "2024", "2021"] = param(
         "2023", "DORA edition", "BRIEF §4", "Which DORA report's tier bands to score against."
     )

@@ -79,6 +79,7 @@ from sim.loading import (
 from sim.metrics.definitions import METRICS
 from sim.scenario import Scenario
 
+from ..limits import SEED_MAX
 from .design import METHODS, Design, Factor, Kind, build_design, expected_points
 
 # --------------------------------------------------------------------------- metrics
@@ -129,7 +130,7 @@ class SweepSection(_Strict):
     name: str = Field(min_length=1, max_length=80, description="Name of the sweep.")
     base: str = Field(min_length=1, description="Built-in scenario name or path to a .toml.")
     replications: int = Field(1, ge=1, le=100_000, description="Runs per design point.")
-    seed: int = Field(1, ge=0, le=2**63 - 1, description="Master seed of every run.")
+    seed: int = Field(1, ge=0, le=SEED_MAX, description="Master seed of every run.")
     crn: bool = Field(True, description="Common random numbers across design points.")
     metrics: Annotated[tuple[str, ...], Field(strict=False, min_length=1)] = Field(
         DEFAULT_METRICS, description='Metric keys to keep, or "all".'
@@ -163,7 +164,7 @@ class DesignSection(_Strict):
     second_order: bool = Field(True, description="sobol: sample for second-order indices.")
     levels: int = Field(4, ge=2, le=100, description="morris: number of grid levels.")
     seed: int | None = Field(
-        None, ge=0, le=2**63 - 1, description="Design sampling seed (default: [sweep] seed)."
+        None, ge=0, le=SEED_MAX, description="Design sampling seed (default: [sweep] seed)."
     )
 
 

@@ -1,0 +1,34 @@
+"""Bounds on every number that comes from outside: one owner for each limit.
+
+Each entry point (the CLI's options, ``--set``, workshop sessions, saved games, decks,
+sweep specs) checks its numbers against these before any work starts, so a ``nan``, an
+``inf`` or a huge value is refused with one line instead of crashing, overflowing or
+spinning for ever (BRIEF §6).  The scenario schema's own bounds live beside each
+parameter in :mod:`sim.scenario`; the ones here are for what is not a scenario value.
+"""
+
+from __future__ import annotations
+
+SEED_MAX = 2**63 - 1
+"""Largest master seed (integer): what a signed 64-bit column (parquet, SQLite) holds."""
+
+HORIZON_DAYS_MAX = 3650.0
+"""Longest simulated horizon, days (ten years): ``run.days`` and a game's played days."""
+
+ROUND_DAYS_MIN = 1.0
+"""Shortest game or workshop round, days: below a day a round shows nothing to play."""
+
+ROUNDS_MAX = 520
+"""Most rounds in a game or workshop (weekly rounds for ten years)."""
+
+BUDGET_PERSON_DAYS_MAX = 1_000_000.0
+"""Largest budget per round, person-days (far above any organisation in the model)."""
+
+REPLICATIONS_MAX = 100_000
+"""Most replications of one run or comparison (integer)."""
+
+WORKERS_MAX = 1024
+"""Most local worker processes (integer)."""
+
+TEAMS_MAX = 100
+"""Most teams in one workshop session (integer)."""
