@@ -11,7 +11,7 @@ import argparse
 import math
 from collections.abc import Callable
 
-from .limits import REPLICATIONS_MAX, SEED_MAX
+from .limits import REPLICATIONS_MAX, SEED_MAX, WORKERS_MAX
 
 
 def whole(low: int, high: int) -> Callable[[str], int]:
@@ -49,6 +49,9 @@ def number(low: float, high: float, *, low_open: bool = True) -> Callable[[str],
 
 positive_int = whole(1, REPLICATIONS_MAX)
 """A count that must be at least 1 (replications, workers, rounds)."""
+
+workers_count = whole(1, WORKERS_MAX)
+"""A number of local worker processes."""
 
 seed = whole(0, SEED_MAX)
 """A random seed: a whole number >= 0 that fits a signed 64-bit integer."""

@@ -33,7 +33,7 @@ from rich.measure import Measurement
 
 from sim import __version__
 from sim.analysis.cli import add_analyze_parser
-from sim.argtypes import positive_int
+from sim.argtypes import positive_int, workers_count
 from sim.errors import ScenarioError
 from sim.events import event_to_json
 from sim.game import load_case
@@ -548,7 +548,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
         help="independent runs; >1 reports mean ± 95%% CI (default 1)",
     )  # fmt: skip
     run.add_argument(
-        "--workers", "-w", metavar="W", type=positive_int, default=None,
+        "--workers", "-w", metavar="W", type=workers_count, default=None,
         help="worker processes for replications (default: all cores)",
     )  # fmt: skip
     run.add_argument(
@@ -595,7 +595,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     compare.add_argument("--seed", metavar="N", help="master random seed for every variant")
     compare.add_argument("--days", metavar="D", help="simulated days (run.days)")
     compare.add_argument(
-        "--workers", "-w", metavar="W", type=positive_int, default=None,
+        "--workers", "-w", metavar="W", type=workers_count, default=None,
         help="worker processes (default: all cores)",
     )  # fmt: skip
     compare.add_argument("--json", metavar="PATH", help="write the comparison as JSON")

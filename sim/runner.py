@@ -18,7 +18,7 @@ import math
 import os
 import platform
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -29,6 +29,7 @@ from .metrics.tiers import tier_of
 from .model import Command, Simulation, replay
 from .overload import is_overloaded
 from .scenario import Scenario
+from .workers import guarded_pool
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _run_jobs(
                 on_done(result)
         return results
     slots: list[RunResult | None] = [None] * len(jobs)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with guarded_pool(workers) as pool:
         futures = {
             pool.submit(
                 run_replication, scenario, index, seed, keep_log=keep, commands=moves

@@ -272,7 +272,12 @@ def _service_impact(incidents: list[IncidentRecord], start: float, end: float) -
         key=lambda change: change[0],
     )
     cap = min(1.0, max(i.weight for i in incidents))
+    # Only incidents with a non-zero share are kept, and their sum is updated as each
+    # share changes: linear in the number of changes (re-summing every incident so far at
+    # each change was quadratic).  The sum is reset exactly to 0 whenever nothing is open,
+    # so rounding cannot accumulate across incidents.
     current: dict[int, float] = {}
+    affected = 0.0
     level = 0.0
     previous = start
     total = 0.0
@@ -283,8 +288,12 @@ def _service_impact(incidents: list[IncidentRecord], start: float, end: float) -
             previous = here
             if t >= end:
                 break
-        current[key] = share
-        level = min(cap, max(0.0, sum(current.values())))
+        affected += share - current.pop(key, 0.0)
+        if share:
+            current[key] = share
+        if not current:
+            affected = 0.0
+        level = min(cap, max(0.0, affected))
     if previous < end:
         total += level * (end - previous)
     return total
