@@ -34,7 +34,7 @@ from rich.measure import Measurement
 from sim import __version__
 from sim.analysis.cli import add_analyze_parser
 from sim.argtypes import positive_int, workers_count
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, one_line
 from sim.events import event_to_json
 from sim.game import load_case
 from sim.loading import (
@@ -638,7 +638,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
 
 def _error(message: str) -> None:
     """One line on stderr, prefixed with the program name as Unix tools do."""
-    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
+    print(f"{PROG}: {one_line(message)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()) -> int:

@@ -6,6 +6,19 @@ The CLI turns a :class:`ScenarioError` into a one-line message on stderr and exi
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (C0 but tab/newline, DEL, C1): they move the cursor or recolour."""
+
+
+def one_line(message: str) -> str:
+    """``message`` as one safe terminal line: whitespace runs become one space and
+    control characters (an escape sequence in a file name or a value) are shown
+    escaped, as ``\\x1b``, never sent to the terminal."""
+    text = " ".join(message.split())
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
 
 class ScenarioError(ValueError):
     """Bad input: a scenario file, a ``--set`` override, a command or a saved game.
@@ -25,4 +38,4 @@ class ScenarioError(ValueError):
     def message(self) -> str:
         """The one-line message the CLI prints."""
         where = f"{self.source}: {self.key}" if self.key else self.source
-        return f"{where}: {' '.join(self.problem.split())}"
+        return one_line(f"{where}: {self.problem}")

@@ -8,13 +8,23 @@ never a traceback and never a hang.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
+import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.cli import main
 from sim.metrics.fold import IncidentRecord
 from sim.metrics.summary import impact_integral
 
@@ -115,3 +125,158 @@ def test_killed_run_leaves_no_worker_behind(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers {left} outlived the killed command"
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+SCENARIO_FILES = sorted((Path(__file__).parent.parent / "scenarios").glob("*.toml"))
+FUZZ_SECONDS = 30
+"""Time bound for one fuzzed input, seconds: validation takes milliseconds and a 14-day
+run under a second, so reaching this means a hang (or a pathological slowdown)."""
+
+ODD_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, -1, 1, 2**31, 2**63, -(2**63) - 1, 10**30]),
+    st.integers(),
+    st.booleans(),
+    st.text(max_size=20),
+    st.sampled_from(["\x1b[31mred", "a\nb", "$x^2$", "", " ", "on_demand", "full"]),
+    st.lists(st.integers(min_value=-3, max_value=5), max_size=3),
+    st.dictionaries(st.sampled_from(["a", "days", "seed"]), st.integers(), max_size=2),
+)
+"""Values a careless or hostile edit puts where a scenario value belongs."""
+
+
+@contextlib.contextmanager
+def _time_bound(seconds: int) -> Iterator[None]:
+    """Fail with ``TimeoutError`` if the block runs longer than ``seconds`` (SIGALRM)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _shipit(*argv: str) -> tuple[int, str]:
+    """Run ``shipit`` in-process within :data:`FUZZ_SECONDS`; (status, stderr)."""
+    err = io.StringIO()
+    with (
+        _time_bound(FUZZ_SECONDS),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(err),
+    ):
+        status = main(list(argv))
+    return status, err.getvalue()
+
+
+def _assert_clean_end(status: int, err: str) -> None:
+    """Exit 0, or exit 2 with one ``shipit:`` line; never a traceback."""
+    assert "Traceback" not in err, err
+    assert status in (0, 2), (status, err)
+    if status == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("shipit"), err
+        assert "\x1b" not in lines[0], "a control character reached the terminal"
+
+
+def _leaves(document: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Key paths of every value in a parsed TOML document."""
+    paths: list[tuple[str, ...]] = []
+    for key, value in document.items():
+        if isinstance(value, dict):
+            paths.extend(_leaves(value, (*prefix, key)))
+        else:
+            paths.append((*prefix, key))
+    return paths
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _mutate(document: dict[str, Any], data: st.DataObject) -> None:
+    """One to three edits: a number scaled, a value replaced or deleted, a key added.
+
+    Scaling by 0 … 1000 keeps most values valid but extreme, so most fuzzed files pass
+    the schema and reach the model; the other edits exercise the schema's messages.
+    """
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3), label="edits")):
+        action = data.draw(st.sampled_from(["scale"] * 3 + ["replace", "delete", "add"]))
+        paths = _leaves(document)
+        numbers = [path for path in paths if _is_number(_section(document, path)[path[-1]])]
+        if action == "scale" and numbers:
+            path = data.draw(st.sampled_from(numbers), label="number")
+            section = _section(document, path)
+            factor = data.draw(st.sampled_from([0, 1e-3, 0.5, 2, 10, 1e3]), label="factor")
+            section[path[-1]] = type(section[path[-1]])(section[path[-1]] * factor)
+            continue
+        path = data.draw(st.sampled_from(paths), label="path")
+        section = _section(document, path)
+        if action == "delete" and len(paths) > 1:
+            del section[path[-1]]
+        elif action == "add":
+            section[f"{path[-1]}_extra"] = data.draw(ODD_VALUES, label="value")
+        else:
+            section[path[-1]] = data.draw(ODD_VALUES, label="value")
+
+
+def _section(document: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    """The table holding the value at ``path``."""
+    for key in path[:-1]:
+        document = document[key]
+    return document
+
+
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_scenario_files_end_cleanly(tmp_path: Path, data: st.DataObject) -> None:
+    """A built-in scenario with random edits: validated and, if valid, run for 14 days."""
+    source = data.draw(st.sampled_from(SCENARIO_FILES), label="scenario")
+    document = tomllib.loads(source.read_text(encoding="utf-8"))
+    _mutate(document, data)
+    path = tmp_path / "fuzzed.toml"
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    status, err = _shipit("validate", str(path))
+    _assert_clean_end(status, err)
+    if status == 0:
+        status, err = _shipit(
+            "run", str(path), "--quiet", "--days", "14", "--set", "run.warmup_days=0"
+        )
+        _assert_clean_end(status, err)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_scenario_text_ends_cleanly(tmp_path: Path, data: st.DataObject) -> None:
+    """A built-in scenario's text with characters inserted, deleted or duplicated."""
+    text = data.draw(st.sampled_from(SCENARIO_FILES), label="scenario").read_text()
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4), label="edits")):
+        at = data.draw(st.integers(min_value=0, max_value=len(text)), label="at")
+        cut = data.draw(st.integers(min_value=0, max_value=40), label="cut")
+        insert = data.draw(st.text(max_size=12), label="insert")
+        text = text[:at] + insert + text[at + cut :]
+    path = tmp_path / "fuzzed.toml"
+    path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    _assert_clean_end(*_shipit("validate", str(path)))
+
+
+def test_escape_codes_in_a_message_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A file name carrying an escape sequence is echoed escaped, on one line."""
+    status, err = _shipit("validate", str(tmp_path / "\x1b[2J\x1b[31mred\nx.toml"))
+    assert status == 2
+    _assert_clean_end(status, err)
+    assert "\\x1b[2J" in err
