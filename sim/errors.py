@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters (C0 but tab/newline, DEL, C1): they move the cursor or recolour."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Control characters (C0, DEL, C1): a terminal runs them (moves the cursor, recolours)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as ``\\u001b`` escapes (as TOML and JSON
+    write them).  Messages quote what the user wrote; a raw escape sequence in one would
+    be run by the terminal that prints it."""
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def one_line(message: str) -> str:
     """``message`` as one safe terminal line: whitespace runs become one space and
-    control characters (an escape sequence in a file name or a value) are shown
-    escaped, as ``\\x1b``, never sent to the terminal."""
-    text = " ".join(message.split())
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    control characters (an escape sequence in a file name or a value) are escaped by
+    :func:`printable`, never sent to the terminal."""
+    return printable(" ".join(message.split()))
 
 
 class ScenarioError(ValueError):

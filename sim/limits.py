@@ -32,3 +32,19 @@ WORKERS_MAX = 1024
 
 TEAMS_MAX = 100
 """Most teams in one workshop session (integer)."""
+
+
+def game_length_problem(rounds: int, round_days: float) -> str | None:
+    """Why ``rounds`` rounds of ``round_days`` days are too long a game, or ``None``.
+
+    A game (or workshop) plays at most :data:`HORIZON_DAYS_MAX` days in all, like a run.
+    The one statement of that rule: the CLI options, the game, saved games and workshop
+    sessions all ask here and put the answer in their own error.
+    """
+    days = rounds * round_days
+    if days <= HORIZON_DAYS_MAX:
+        return None
+    return (
+        f"{rounds} rounds of {round_days:g} days are {days:g} days; at most "
+        f"{HORIZON_DAYS_MAX:g} days (ten years) can be played: use fewer or shorter rounds"
+    )

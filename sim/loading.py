@@ -28,7 +28,8 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, printable
+from sim.inputs import SCENARIO_MAX_BYTES, read_text_input
 from sim.scenario import Scenario
 
 SCENARIO_DIR: Path = Path(__file__).resolve().parent.parent / "scenarios"
@@ -39,6 +40,12 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _MAX_SHOWN = 60
 """Longest rendering of a bad value in a message: long strings would break the one line."""
+
+TOO_DEEP = (
+    "nested too deeply (arrays or tables hundreds of levels inside each other); "
+    "a scenario holds values and arrays of values inside [sections]"
+)
+"""What is wrong with input nested so deeply that parsing it would exhaust the stack."""
 
 _KEY_PATH = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s+(.*)$", re.S)
 """Cross-field messages of :class:`Scenario` start with the key path they are about."""
@@ -73,10 +80,14 @@ def _resolve(ref: str) -> tuple[Path, str]:
             f"no scenario given; give a built-in name ({_names_text()}) or a path to a .toml file",
         )
     if not _is_builtin_ref(ref):
-        return Path(ref).expanduser(), ref
-    source = f"built-in scenario {ref}"
+        return Path(ref).expanduser(), printable(ref)
+    source = f"built-in scenario {printable(ref)}"
     path = SCENARIO_DIR / f"{ref}.toml"
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        found = False
+    if not found:
         names = builtin_names()
         raise ScenarioError(
             source,
@@ -122,32 +133,16 @@ def load_with_overrides(ref: str, overrides: Sequence[str] = ()) -> Scenario:
     return apply_overrides(load_scenario(ref), overrides)
 
 
-def _read_toml(path: Path, source: str) -> dict[str, Any]:
-    """Read, decode and parse a TOML file, turning every failure into a ScenarioError."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(source, "", "file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(
-            source, "", "is a directory, not a scenario file (expected a .toml file)"
-        ) from None
-    except PermissionError:
-        raise ScenarioError(source, "", "cannot read the file: permission denied") from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ScenarioError(source, "", f"cannot read the file: {reason}") from None
-    try:
-        # utf-8-sig: a byte-order mark (added by some Windows editors) is harmless.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ScenarioError(
-            source,
-            "",
-            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line} "
-            f"(byte offset {exc.start}) is invalid; save the file as UTF-8",
-        ) from None
+def _read_toml(
+    path: Path, source: str, *, what: str = "a scenario .toml file", limit: int = SCENARIO_MAX_BYTES
+) -> dict[str, Any]:
+    """Read, decode and parse a TOML file, turning every failure into a ScenarioError.
+
+    The file is read by :func:`sim.inputs.read_text_input`: a regular file (after links)
+    of at most ``limit`` bytes, so a FIFO, a device or a huge file is one line of error
+    rather than a hang.  ``what`` names what was expected, for those messages.
+    """
+    text = read_text_input(path, source, limit=limit, what=what)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -155,6 +150,8 @@ def _read_toml(path: Path, source: str) -> dict[str, Any]:
         if str(exc).startswith("Invalid value"):
             hint = '; strings need double quotes, e.g. deployment = "manual"'
         raise ScenarioError(source, "", f"not valid TOML: {exc}{hint}") from None
+    except (RecursionError, MemoryError):
+        raise ScenarioError(source, "", f"cannot parse the TOML: {TOO_DEEP}") from None
 
 
 def validate_data(data: dict[str, Any], source: str) -> Scenario:
@@ -162,7 +159,13 @@ def validate_data(data: dict[str, Any], source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise explain_error(exc, source) from None
+        try:
+            error = explain_error(exc, source)
+        except RecursionError:
+            error = ScenarioError(source, "", TOO_DEEP)
+        raise error from None
+    except RecursionError:
+        raise ScenarioError(source, "", TOO_DEEP) from None
 
 
 # --------------------------------------------------------------------------- overrides
@@ -177,7 +180,7 @@ def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
     """
     form = "expected section.key=value, e.g. org.developers=9"
     if "=" not in text:
-        raise ScenarioError(source, text.strip(), f"missing '='; {form}")
+        raise ScenarioError(source, printable(text.strip()), f"missing '='; {form}")
     key, _, raw = text.partition("=")
     key = key.strip()
     if not key:
@@ -185,10 +188,15 @@ def parse_override(text: str, source: str = "--set") -> tuple[str, Any]:
     parts = key.split(".")
     if len(parts) != 2 or not all(part.strip() for part in parts):
         raise ScenarioError(
-            source, key, f"the key must be a section and a key joined by one dot; {form}"
+            source,
+            printable(key),
+            f"the key must be a section and a key joined by one dot; {form}",
         )
     key = ".".join(part.strip() for part in parts)
-    return key, _parse_value(raw.strip())
+    try:
+        return key, _parse_value(raw.strip())
+    except (RecursionError, MemoryError):
+        raise ScenarioError(source, printable(key), f"the value is {TOO_DEEP}") from None
 
 
 def _parse_value(raw: str) -> Any:
@@ -220,10 +228,10 @@ def apply_overrides(
         section, name = key.split(".")
         model = _section_model(section)
         if model is None:
-            raise ScenarioError(source, key, _unknown_section(section))
+            raise ScenarioError(source, printable(key), _unknown_section(section))
         field = model.model_fields.get(name)
         if field is None:
-            raise ScenarioError(source, key, _unknown_key(section, name, model))
+            raise ScenarioError(source, printable(key), _unknown_key(section, name, model))
         if _wants_string(field.annotation) and not isinstance(value, str):
             # The shell cannot easily pass quotes: "--set scenario.name=2024" means a string.
             value = text.partition("=")[2].strip()
@@ -265,7 +273,7 @@ def explain_error(exc: ValidationError, source: str) -> ScenarioError:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    key = ".".join(str(part) for part in loc)
+    key = printable(".".join(str(part) for part in loc))
 
     if kind == "value_error" and not loc:
         return _cross_field(ctx.get("error"), error["msg"], source)
@@ -322,7 +330,7 @@ def _extra(loc: tuple[Any, ...], value: Any) -> str:
             )
         return _unknown_section(name)
     model = _model_at(loc[:-1])
-    section = ".".join(str(part) for part in loc[:-1])
+    section = printable(".".join(str(part) for part in loc[:-1]))
     if model is None:
         return f"unknown key {name!r} in [{section}]"
     return _unknown_key(section, name, model)
@@ -336,7 +344,7 @@ def _unknown_section(name: str) -> str:
         hint = f"{name!r} is a key, not a section: did you mean {_or(homes)}?"
     else:
         hint = _did_you_mean(name, sections, brackets=True)
-    return _join(f"unknown section [{name}]", hint, f"allowed: {_section_list()}")
+    return _join(f"unknown section [{printable(name)}]", hint, f"allowed: {_section_list()}")
 
 
 def _unknown_key(section: str, name: str, model: type[BaseModel]) -> str:
@@ -357,10 +365,10 @@ def _missing(loc: tuple[Any, ...], value: Any, source: str) -> ScenarioError:
         count = len(value) if isinstance(value, list | tuple) else "?"
         return ScenarioError(
             source,
-            ".".join(str(part) for part in field_loc),
+            printable(".".join(str(part) for part in field_loc)),
             f"got {count} values; expected {_expectation(field_loc)}",
         )
-    key = ".".join(str(part) for part in loc)
+    key = printable(".".join(str(part) for part in loc))
     if loc == ("scenario",):
         return ScenarioError(
             source,
@@ -500,7 +508,7 @@ def _describe(annotation: Any, metadata: Sequence[Any]) -> str:
     if typing.get_origin(inner) is tuple:
         args = typing.get_args(inner)
         if len(args) == 2 and args[1] is Ellipsis:
-            return f"an array of {_plural(args[0])}"
+            return f"an array of {_plural(_unwrap_annotated(args[0], [])[0])}"
         if args and all(arg == args[0] for arg in args):
             item, item_metadata = _unwrap_annotated(args[0], [])
             return f"an array of exactly {len(args)} {_plural(item)}" + _range_text(item_metadata)
@@ -566,6 +574,7 @@ def _show(value: Any) -> str:
         text = "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
     else:
         text = str(value)
+    text = printable(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 

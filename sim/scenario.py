@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from .limits import HORIZON_DAYS_MAX, SEED_MAX
 
@@ -28,6 +29,63 @@ TIERS = ("low", "medium", "high", "elite")
 Share = Annotated[float, Field(ge=0, le=1)]
 """A share or probability in [0, 1]."""
 Tier = Literal["low", "medium", "high", "elite"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters and DEL: never part of text a person wrote for display."""
+_CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The same without tab and newline, which a multi-line text may contain."""
+
+
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\t": "tab",
+    "\n": "newline",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "delete",
+}
+
+
+def _control_error(text: str, match: re.Match[str], multi_line: bool) -> ValueError:
+    """The message for a control character: which one, where, and what is allowed."""
+    char = match.group()
+    name = _CONTROL_NAMES.get(char)
+    shown = f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+    where = f"character {match.start() + 1}"
+    if multi_line:
+        allowed = "allowed: text with newlines and tabs but no other control characters"
+        where += f", line {text.count(chr(10), 0, match.start()) + 1}"
+    else:
+        allowed = "allowed: one line of text without control characters"
+    return ValueError(f"control character {shown} at {where} is not allowed; {allowed}")
+
+
+def _one_line(text: str) -> str:
+    """Refuse control characters -- newline, tab, escape sequences -- in one-line text.
+
+    A scenario's name and title are printed on terminals and drawn on charts: an escape
+    character would be run by the terminal, a newline would break a one-line message.
+    Checked on the whole string, so a trailing newline fails as well (no ``$`` pitfall).
+    """
+    match = _CONTROL.search(text)
+    if match:
+        raise _control_error(text, match, multi_line=False)
+    return text
+
+
+def _multi_line(text: str) -> str:
+    """Refuse control characters other than newline and tab in multi-line text."""
+    match = _CONTROL_EXCEPT_LINES.search(text)
+    if match:
+        raise _control_error(text, match, multi_line=True)
+    return text
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+"""Free text of one line: no control characters at all (C0 including tab and newline,
+DEL, C1).  Use it for every name, title or label a user writes."""
+Paragraphs = Annotated[str, AfterValidator(_multi_line)]
+"""Free text of several lines: newlines and tabs allowed, no other control characters."""
 
 
 def param(default: Any, unit: str, source: str, doc: str, **bounds: Any) -> Any:
@@ -49,14 +107,27 @@ class Section(BaseModel):
 class ScenarioInfo(Section):
     """``[scenario]``: what this scenario is for."""
 
-    name: str = Field(min_length=1, max_length=80, description="Short identifier of the scenario.")
-    title: str = Field("", max_length=120, description="Human-readable title.")
-    description: str = Field("", max_length=4000, description="The story behind the scenario.")
+    name: OneLine = Field(
+        min_length=1,
+        max_length=80,
+        description="Short identifier of the scenario (one line, no control characters).",
+    )
+    title: OneLine = Field(
+        "", max_length=120, description="Human-readable title (one line, no control characters)."
+    )
+    description: Paragraphs = Field(
+        "",
+        max_length=4000,
+        description="The story behind the scenario (newlines and tabs allowed, no other "
+        "control characters).",
+    )
     expected_tier: Tier | None = Field(
         None, description="DORA tier the scenario is meant to land in."
     )
-    learning_goals: Annotated[tuple[str, ...], Field(strict=False)] = Field(
-        (), description="What a workshop should take away from playing it."
+    learning_goals: Annotated[tuple[OneLine, ...], Field(strict=False)] = Field(
+        (),
+        description="What a workshop should take away from playing it (one line each, no "
+        "control characters).",
     )
 
 

@@ -279,4 +279,4 @@ def test_escape_codes_in_a_message_never_reach_the_terminal(tmp_path: Path) -> N
     status, err = _shipit("validate", str(tmp_path / "\x1b[2J\x1b[31mred\nx.toml"))
     assert status == 2
     _assert_clean_end(status, err)
-    assert "\\x1b[2J" in err
+    assert "\\u001b[2J" in err

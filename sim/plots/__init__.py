@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..events import Event
+from ..outputs import output_target
 from .compare import (
     compare_cycle_time_chart,
     compare_delivered_chart,
@@ -40,7 +41,7 @@ from .run import (
     throughput_chart,
 )
 from .scorecard import compare_scorecard_chart, format_metric, scorecard_chart
-from .style import PIXELS
+from .style import PIXELS, plain
 
 __all__ = [
     "COMPARE_CHARTS",
@@ -55,6 +56,7 @@ __all__ = [
     "impact_curve",
     "incidents",
     "lead_times",
+    "plain",
     "run_charts",
     "transitions",
     "weekly_throughput",
@@ -81,10 +83,18 @@ COMPARE_CHARTS = (
 """File names :func:`compare_charts` writes, in the order it returns them."""
 
 
-def _directory(out_dir: Path) -> Path:
+def _directory(out_dir: Path, names: Sequence[str]) -> Path:
+    """The chart directory, once every chart file in it is known to be writable.
+
+    Each chart replaces a regular file or is new (:func:`sim.outputs.output_target`); a
+    FIFO or device where a chart would go is refused before any chart is drawn, so the
+    charts of one run are not left half-replaced.
+    """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise FileNotFoundError(f"chart directory {out_dir} does not exist")
+    for name in names:
+        output_target(out_dir / name)
     return out_dir
 
 
@@ -96,7 +106,7 @@ def run_charts(
     Returns the paths in :data:`RUN_CHARTS` order.  An empty log gives charts saying
     "no data" rather than an error.
     """
-    out = _directory(out_dir)
+    out = _directory(out_dir, RUN_CHARTS)
     log = list(log)
     drawers = (
         cumulative_flow_chart,
@@ -120,7 +130,7 @@ def compare_charts(
 
     Returns the paths in :data:`COMPARE_CHARTS` order.
     """
-    out = _directory(out_dir)
+    out = _directory(out_dir, COMPARE_CHARTS)
     variants = [(label, list(log), document) for label, log, document in variants]
     drawers = (
         compare_delivered_chart,

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
 from ..overload import EXPLANATION, backlog_growth, is_overloaded
-from .style import INK, NO_TIER, TIER_COLOURS, new_figure, save, text_colour
+from .style import INK, NO_TIER, TIER_COLOURS, new_figure, plain, save, text_colour
 
 KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("deployment_frequency", "deployment_frequency_per_day", "Deployment frequency",
@@ -132,16 +132,19 @@ def _canvas(title: str, subtitle: str) -> tuple[Any, Axes]:
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title(subtitle, fontsize=16, loc="left", color=INK, pad=10)
+    ax.set_title(plain(subtitle), fontsize=16, loc="left", color=INK, pad=10)
     return fig, ax
 
 
 def _header(label: str, width: int) -> str:
-    """A variant label on lines of ``width``: an override breaks after its ``=`` first."""
+    """A variant label on lines of ``width``: an override breaks after its ``=`` first.
+
+    Ready to draw: wrapped, then made :func:`~sim.plots.style.plain`.
+    """
     lines = []
     for part in label.replace("=", "=\n").splitlines():
         lines.extend(textwrap.wrap(part, width) or [part])
-    return "\n".join(lines)
+    return plain("\n".join(lines))
 
 
 def _tier_label(tier: str | None) -> str:

@@ -2,7 +2,14 @@
 
 Figures are built with matplotlib's object-oriented API (:class:`~matplotlib.figure.Figure`
 with the Agg canvas), never through ``pyplot``: no global state, no display, and a figure
-is freed as soon as it is saved.
+is freed as soon as it is saved, whole or not at all (:func:`sim.outputs.atomic_path`).
+
+Text that comes from users -- scenario titles, variant labels -- is drawn as written:
+matplotlib would read ``$...$`` in it as mathtext (and fail on a title like
+``"$5 $ave"``), so it goes through :func:`plain` once, just before it is drawn.
+:func:`new_figure`, :func:`style_axes` and :func:`legend` do that themselves; code that
+calls matplotlib directly with user text (``ax.text``, ``ax.set_title``, ``fig.legend``)
+must call :func:`plain` itself.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..outputs import atomic_path
 from ..units import HOURS_PER_DAY
 
 FIGSIZE = (12.8, 7.2)
@@ -82,6 +90,19 @@ HALO = [patheffects.withStroke(linewidth=LINE_W + 3, foreground="white")]
 """A white outline that keeps a reference line visible on top of dense dots."""
 
 
+def plain(text: str) -> str:
+    """``text`` to be drawn exactly as written, never read as mathtext.
+
+    matplotlib takes text with two unescaped ``$`` as a formula (``$x^2$``), so a title
+    such as ``"Costs $5 and $6"`` would be drawn as maths or fail to parse.  Each ``$`` is
+    escaped as ``\\$``; with no unescaped ``$`` left, matplotlib draws the text verbatim
+    (backslashes, ``^``, ``_`` and ``{}`` included) and turns ``\\$`` back into ``$``.
+    Apply it exactly once, after any wrapping, to text that is about to be drawn: escaping
+    twice would show a backslash.
+    """
+    return text.replace("$", r"\$")
+
+
 def days(hours: float) -> float:
     """Hours → days."""
     return hours / HOURS_PER_DAY
@@ -116,17 +137,17 @@ def new_figure(title: str, nrows: int = 1, **gridspec: Any) -> tuple[Figure, lis
     # Long titles (a comparison of several variants) wrap instead of running off the page.
     wrapped = "\n".join(textwrap.wrap(title, width=TITLE_CHARS)) or title
     size = TITLE_PT if "\n" not in wrapped else TITLE_PT - 4
-    fig.suptitle(wrapped, fontsize=size, fontweight="bold", color=INK)
+    fig.suptitle(plain(wrapped), fontsize=size, fontweight="bold", color=INK)
     axes = fig.subplots(nrows, 1, squeeze=False, gridspec_kw=gridspec or None)[:, 0]
     return fig, list(axes)
 
 
 def style_axes(ax: Axes, subtitle: str | None, xlabel: str, ylabel: str) -> None:
-    """Chart name, axis labels with units, large ticks and a light grid."""
+    """Chart name, axis labels with units, large ticks and a light grid (text drawn plain)."""
     if subtitle:
-        ax.set_title(subtitle, fontsize=SUBTITLE_PT, loc="left", color=INK, pad=10)
-    ax.set_xlabel(xlabel, fontsize=LABEL_PT, color=INK)
-    ax.set_ylabel(ylabel, fontsize=LABEL_PT, color=INK)
+        ax.set_title(plain(subtitle), fontsize=SUBTITLE_PT, loc="left", color=INK, pad=10)
+    ax.set_xlabel(plain(xlabel), fontsize=LABEL_PT, color=INK)
+    ax.set_ylabel(plain(ylabel), fontsize=LABEL_PT, color=INK)
     ax.tick_params(labelsize=TICK_PT, width=1.2, length=5)
     ax.grid(True, color="#DDDDDD", linewidth=1.0)
     ax.set_axisbelow(True)
@@ -140,11 +161,14 @@ def legend(ax: Axes, outside: bool = False, wrap: int = 32, **kwargs: Any) -> No
     """A legend with projector-sized text; ``outside`` puts it right of the plot.
 
     Labels longer than ``wrap`` characters are wrapped, so an outside legend stays narrow.
+    Labels and the title are drawn as written (:func:`plain`).
     """
     kwargs.setdefault("fontsize", LEGEND_PT)
     kwargs.setdefault("framealpha", 0.92)
     if "title" in kwargs:
         kwargs.setdefault("title_fontsize", LEGEND_PT)
+        if isinstance(kwargs["title"], str):
+            kwargs["title"] = plain(kwargs["title"])
     if outside:
         kwargs.setdefault("loc", "upper left")
         kwargs.setdefault("bbox_to_anchor", (1.01, 1.0))
@@ -155,7 +179,8 @@ def legend(ax: Axes, outside: bool = False, wrap: int = 32, **kwargs: Any) -> No
     else:
         labels = [h.get_label() for h in handles]
     labels = [
-        "\n".join(textwrap.fill(line, wrap) for line in label.split("\n")) for label in labels
+        plain("\n".join(textwrap.fill(line, wrap) for line in label.split("\n")))
+        for label in labels
     ]
     ax.legend(handles, labels, **kwargs)
 
@@ -197,9 +222,14 @@ def no_data(ax: Axes, message: str = "no data") -> None:
 
 
 def save(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` as a PNG at :data:`DPI` (size exactly :data:`PIXELS`) and free it."""
+    """Write ``fig`` as a PNG at :data:`DPI` (size exactly :data:`PIXELS`) and free it.
+
+    Written whole or not at all, to a regular file only (:func:`sim.outputs.atomic_path`:
+    a FIFO or device at ``path`` is refused with :class:`~sim.outputs.OutputError`).
+    """
     try:
-        fig.savefig(path, dpi=DPI, format="png", facecolor="white")
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=DPI, format="png", facecolor="white")
     finally:
         fig.clear()
     return path
