@@ -15,6 +15,9 @@ their DORA tiers, whether either was overloaded, the commands given, and a score
 A game is saved as scenario + seed + timestamped commands (JSON); loading replays the
 commands at their times, so the numbers are identical.  ``shipit run`` and ``compare``
 accept a saved game too (:func:`load_case`), turning a played game into a research case.
+The file format and every check made on reading it live in :mod:`sim.savegame` (its names
+are importable from here too); the limits on a game's settings (:func:`check_settings`)
+come from :mod:`sim.limits`, so no setting can make a game crash or spin.
 
 This module holds no UI: the Textual game (``tui``) and tests drive it.
 """
@@ -24,14 +27,22 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import ScenarioError
 from .events import Event, Kind
-from .loading import validate_data
+from .limits import (
+    BUDGET_PERSON_DAYS_MAX,
+    HORIZON_DAYS_MAX,
+    REPLICATIONS_MAX,
+    ROUND_DAYS_MIN,
+    ROUNDS_MAX,
+    SEED_MAX,
+    game_length_problem,
+)
 from .metrics.tiers import TIER_RANK, tier_of
 from .model import (
     Command,
@@ -42,21 +53,14 @@ from .model import (
     Simulation,
     TrafficSpike,
 )
-from .model.commands import (
-    STRUCTURE_KEY,
-    Reorganise,
-    check_sequence,
-    command_from_dict,
-    command_to_dict,
-)
+from .model.commands import STRUCTURE_KEY, Reorganise, command_to_dict
 from .model.simulation import PoolSnapshot
 from .overload import is_overloaded
 from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
+from .savegame import SAVE_FORMAT, SAVE_VERSION, SavedGame, load_case, read_saved_game
 from .scenario import Scenario
 from .units import HOURS_PER_DAY, HOURS_PER_WEEK
 
-SAVE_FORMAT = "shipit-game"
-SAVE_VERSION = 1
 DAILY_SNAPSHOTS = 120
 """Days of midnight pool snapshots kept: the longest trailing window the board can ask for."""
 IMPACT_PENALTY = 2.0
@@ -269,6 +273,56 @@ def _span(hours: float) -> str:
     return f"{hours / HOURS_PER_DAY:.1f} days"
 
 
+def check_settings(
+    *,
+    seed: Any,
+    round_days: Any,
+    rounds: Any,
+    budget_person_days: Any = None,
+    replication: Any = 0,
+) -> None:
+    """Refuse game settings outside :mod:`sim.limits` with one :class:`GameError` line.
+
+    A round lasts from :data:`~sim.limits.ROUND_DAYS_MIN` to
+    :data:`~sim.limits.HORIZON_DAYS_MAX` days, there are 1 to :data:`~sim.limits.ROUNDS_MAX`
+    rounds and at most :data:`~sim.limits.HORIZON_DAYS_MAX` days of play in all; the budget
+    is None or a finite number of person-days from 0 to
+    :data:`~sim.limits.BUDGET_PERSON_DAYS_MAX`; seed and replication are integers in range.
+    Without these a ``nan``, an ``inf`` or ``1e-300`` would crash or spin the game.
+    """
+    if not _is_int(seed) or not 0 <= seed <= SEED_MAX:
+        raise GameError(f"seed must be an integer from 0 to {SEED_MAX}, got {seed!r}")
+    if not _is_int(replication) or not 0 <= replication < REPLICATIONS_MAX:
+        raise GameError(
+            f"replication must be an integer from 0 to {REPLICATIONS_MAX - 1}, got {replication!r}"
+        )
+    if not _is_number(round_days) or not ROUND_DAYS_MIN <= round_days <= HORIZON_DAYS_MAX:
+        raise GameError(
+            f"a round lasts {ROUND_DAYS_MIN:g} to {HORIZON_DAYS_MAX:g} days, got {round_days!r}"
+        )
+    if not _is_int(rounds) or not 1 <= rounds <= ROUNDS_MAX:
+        raise GameError(f"a game has 1 to {ROUNDS_MAX} rounds, got {rounds!r}")
+    problem = game_length_problem(rounds, round_days)
+    if problem:
+        raise GameError(problem)
+    if budget_person_days is not None and (
+        not _is_number(budget_person_days) or not 0 <= budget_person_days <= BUDGET_PERSON_DAYS_MAX
+    ):
+        raise GameError(
+            f"a budget is 0 to {BUDGET_PERSON_DAYS_MAX:g} person-days a round (or none), "
+            f"got {budget_person_days!r}"
+        )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    """A finite int or float, not a boolean."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 class Game:
     """One played game: the player's organisation, its ghost, rounds, budget and score."""
 
@@ -282,10 +336,16 @@ class Game:
         budget_person_days: float | None = None,
         replication: int = 0,
     ) -> None:
-        if round_days <= 0 or rounds < 1:
-            raise GameError("a game needs at least one round of positive length")
+        seed = scenario.run.seed if seed is None else seed
+        check_settings(
+            seed=seed,
+            round_days=round_days,
+            rounds=rounds,
+            budget_person_days=budget_person_days,
+            replication=replication,
+        )
         self.scenario = scenario
-        self.seed = scenario.run.seed if seed is None else seed
+        self.seed = seed
         self.replication = replication
         self.round_days = round_days
         self.rounds = rounds
@@ -578,114 +638,32 @@ class Game:
 
         With ``to_end`` the replay runs on to the time the game was saved.
         """
+        source = str(path)
         saved = read_saved_game(Path(path))
-        game = cls(
-            saved.scenario,
-            seed=saved.seed,
-            round_days=saved.round_days,
-            rounds=saved.rounds,
-            budget_person_days=saved.budget_person_days,
-            replication=saved.replication,
-        )
-        for t, command in saved.commands:
+        try:
+            game = cls(
+                saved.scenario,
+                seed=saved.seed,
+                round_days=saved.round_days,
+                rounds=saved.rounds,
+                budget_person_days=saved.budget_person_days,
+                replication=saved.replication,
+            )
+        except GameError as exc:  # not expected: the file's bounds are the game's
+            raise ScenarioError(source, "", str(exc)) from None
+        for index, (t, command) in enumerate(saved.commands):
             while game.now < t - 1e-9 and not game.finished:
                 game.advance(t - game.now)
             try:
                 game.apply(command)
             except GameError as exc:
-                raise ScenarioError(str(path), "commands", str(exc)) from None
+                raise ScenarioError(source, f"commands.{index}", str(exc)) from None
+            except ScenarioError as exc:
+                raise ScenarioError(source, f"commands.{index}.{exc.key}", exc.problem) from None
         if to_end:
             while game.now < saved.saved_at_hours - 1e-9 and not game.finished:
                 game.advance(saved.saved_at_hours - game.now)
         return game
-
-
-@dataclass(frozen=True)
-class SavedGame:
-    """A saved game file, validated."""
-
-    scenario: Scenario
-    seed: int
-    replication: int
-    round_days: float
-    rounds: int
-    budget_person_days: float | None
-    saved_at_hours: float
-    commands: list[tuple[float, Command]] = field(default_factory=list)
-
-
-def read_saved_game(path: Path) -> SavedGame:
-    """Read and validate a saved game; every problem is one :class:`ScenarioError`."""
-    source = str(path)
-    if not path.exists():
-        raise ScenarioError(source, "", "no such file")
-    if path.is_dir():
-        raise ScenarioError(source, "", "is a directory, not a saved game (a .json file)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(source, "", "not UTF-8 text; a saved game is JSON") from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(source, "", f"not JSON: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise ScenarioError(source, "format", f'not a saved game (expected "{SAVE_FORMAT}")')
-    if data.get("version") != SAVE_VERSION:
-        raise ScenarioError(source, "version", f"unsupported version; allowed: {SAVE_VERSION}")
-
-    def need(key: str, kind: type | tuple[type, ...], allow_none: bool = False) -> Any:
-        value = data.get(key)
-        if value is None and allow_none:
-            return None
-        if isinstance(value, bool) or not isinstance(value, kind):
-            names = (
-                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            )
-            raise ScenarioError(source, key, f"expected {names}, got {value!r}")
-        return value
-
-    scenario_data = need("scenario", dict)
-    scenario = validate_data(scenario_data, source)
-    seed = need("seed", int)
-    replication = need("replication", int)
-    round_days = float(need("round_days", (int, float)))
-    rounds = need("rounds", int)
-    budget = need("budget_person_days", (int, float), allow_none=True)
-    saved_at = float(need("saved_at_hours", (int, float)))
-    if round_days <= 0 or rounds < 1 or seed < 0 or replication < 0 or saved_at < 0:
-        raise ScenarioError(source, "", "round_days, rounds, seed and times must be positive")
-    commands: list[tuple[float, Command]] = []
-    raw = need("commands", list)
-    for index, entry in enumerate(raw):
-        key = f"commands.{index}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("command"), dict):
-            raise ScenarioError(source, key, 'expected {"t": hours, "command": {...}}')
-        t = entry.get("t")
-        if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
-            raise ScenarioError(source, f"{key}.t", f"expected hours >= 0, got {t!r}")
-        if commands and t < commands[-1][0]:
-            raise ScenarioError(source, f"{key}.t", "commands must be in time order")
-        commands.append((float(t), command_from_dict(entry["command"], source)))
-    check_sequence(scenario, [command for _, command in commands], source)
-    return SavedGame(
-        scenario, seed, replication, round_days, rounds,
-        None if budget is None else float(budget), saved_at, commands,
-    )  # fmt: skip
-
-
-def load_case(ref: str) -> tuple[Scenario, list[tuple[float, Command]]]:
-    """A scenario reference or a saved game: the scenario and the commands to replay.
-
-    Lets ``shipit run`` and ``compare`` take a played game as a research case: the same
-    organisation and the same decisions at the same times, over any number of
-    replications.
-    """
-    from .loading import load_scenario
-
-    if ref.endswith(".json"):
-        saved = read_saved_game(Path(ref))
-        scenario = saved.scenario.with_values({"run.seed": saved.seed})
-        return scenario, saved.commands
-    return load_scenario(ref), []
 
 
 def describe_command(command: Command) -> str:
@@ -715,11 +693,15 @@ def describe_structure(structure: str) -> str:
 
 
 __all__: Sequence[str] = (
+    "SAVE_FORMAT",
+    "SAVE_VERSION",
     "FeedEntry",
     "FlowStage",
     "Game",
     "GameError",
     "RoundReport",
+    "SavedGame",
+    "check_settings",
     "describe_command",
     "describe_structure",
     "load_case",

@@ -161,6 +161,7 @@ def test_a_saved_game_with_a_refused_command_names_the_file_and_the_command(tmp_
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
         "scenario": scenario.model_dump(mode="json"),
+        "scenario_hash": scenario.content_hash(),  # checked on reading (sim.savegame)
         "seed": 1,
         "replication": 0,
         "round_days": 91,

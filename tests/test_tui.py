@@ -274,7 +274,7 @@ async def test_every_panel_is_readable_after_a_resize() -> None:
 
 async def test_ten_simulated_years_survive_and_ticks_stay_fast() -> None:
     scenario = load_scenario("legacy-enterprise")
-    game = Game(scenario, seed=SEED, rounds=42, round_days=91.0)
+    game = Game(scenario, seed=SEED, rounds=40, round_days=91.25)
     app = make_app(game=game)
     async with app.run_test(size=(160, 48)) as pilot:
         board = board_of(app)

@@ -14,6 +14,7 @@ been written in the scenario file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Annotated, Any, Literal, get_args
@@ -22,7 +23,7 @@ from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
 from ..errors import ScenarioError
-from ..loading import explain_error
+from ..loading import _describe, _kind, _show, explain_error
 from ..scenario import Scenario
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -32,6 +33,9 @@ StrictFloat = Annotated[float, Strict()]
 Structure = Literal["silos", "cross_functional"]
 STRUCTURES: tuple[str, ...] = get_args(Structure)
 """The structures an organisation can reorganise into (``org.structure``'s values)."""
+PRACTICE_NAME_MAX = 64
+"""Longest practice name a command may give (the catalogue's are far shorter): a longer
+one cannot be a practice, and would not fit in one line of error."""
 STRUCTURE_KEY = "org.structure"
 """The scenario key a reorganisation changes; also the ``practice`` its ``adoption``
 event names."""
@@ -41,7 +45,7 @@ event names."""
 class SetPractice:
     """Switch ``practice`` to ``value`` (adoption cost and ramp apply when moving off baseline)."""
 
-    practice: str
+    practice: Annotated[str, Strict(), Field(min_length=1, max_length=PRACTICE_NAME_MAX)]
     value: Annotated[bool, Strict()] | Annotated[str, Strict()] | StrictFloat
     type: Literal["set_practice"] = "set_practice"
 
@@ -108,6 +112,7 @@ COMMAND_TYPES: tuple[str, ...] = tuple(kind.type for kind in get_args(Command))
 _ADAPTER: TypeAdapter[Command] = TypeAdapter(
     Annotated[Command, Field(discriminator="type")]  # type: ignore[arg-type]
 )
+_BY_TYPE: dict[str, type[Any]] = {kind.type: kind for kind in get_args(Command)}
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
@@ -116,25 +121,67 @@ def command_to_dict(command: Command) -> dict[str, Any]:
     return {"type": data.pop("type"), **data}
 
 
-def command_from_dict(data: Any, source: str = "command") -> Command:
-    """Rebuild a command from its logged form; bad input raises :class:`ScenarioError`."""
-    kind = data.get("type") if isinstance(data, dict) else None
+def command_from_dict(data: Any, source: str = "command", *, key: str = "") -> Command:
+    """Rebuild a command from its logged form; bad input raises :class:`ScenarioError`.
+
+    ``key`` is where the command sits in a file (``commands.3.command`` in a saved game):
+    the error then names ``<key>.<field>`` as the file spells it.  Without it the key is
+    ``<type>.<field>`` (``traffic_spike.factor``).  Either way the message says what is
+    allowed, and a wrong type, a ``nan`` or ``inf``, a value out of range, a missing or
+    an unknown field is one line.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source,
+            key,
+            f'expected a command table ({{"type": ..., ...}}), got {_show(data)} ({_kind(data)})',
+        )
+    kind = data.get("type")
     if kind not in COMMAND_TYPES:
         raise ScenarioError(
-            source, "type", f"unknown command {kind!r}; allowed: {', '.join(COMMAND_TYPES)}"
+            source,
+            f"{key}.type" if key else "type",
+            f"unknown command {_show(kind)}; allowed: {', '.join(COMMAND_TYPES)}",
         )
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc = [str(part) for part in error["loc"] if part != kind]
-        key = ".".join([kind, *loc]) if loc else kind
-        problem = error["msg"]
-        if error["type"] == "unexpected_keyword_argument":
-            problem = "unknown field"
-        elif "input" in error and error["type"] != "missing":
-            problem = f"{error['input']!r}: {problem[0].lower()}{problem[1:]}"
-        raise ScenarioError(source, key, problem) from None
+        field, problem = _explain(exc, _BY_TYPE[kind])
+    if key:
+        raise ScenarioError(source, f"{key}.{field}" if field else key, problem)
+    raise ScenarioError(source, f"{kind}.{field}" if field else kind, problem)
+
+
+def _explain(exc: ValidationError, kind: type[Any]) -> tuple[str, str]:
+    """The field and the one-line problem of pydantic's first error about a command."""
+    error = exc.errors(include_url=False)[0]
+    fields = kind.__pydantic_fields__
+    # The location is (type, field[, union member]): the member adds nothing for a reader.
+    names = [str(part) for part in error["loc"][1:2]]
+    field = names[0] if names else ""
+    allowed = _allowed(kind, field)
+    value = error.get("input")
+    if error["type"] == "unexpected_keyword_argument":
+        known = ", ".join(name for name in fields if name != "type")
+        return field, f"unknown field for a {kind.type} command; allowed: {known}"
+    if error["type"] == "missing":
+        return field, f"field required; allowed: {allowed}"
+    message = error["msg"]
+    if field == "value" and kind is SetPractice:
+        message = "not a practice value"
+        if isinstance(value, float) and not math.isfinite(value):
+            message = "input should be a finite number"
+    return field, f"{_show(value)}: {message[0].lower()}{message[1:]}; allowed: {allowed}"
+
+
+def _allowed(kind: type[Any], field: str) -> str:
+    """What ``field`` of a command accepts, in words ("a number >= 1 and <= 100")."""
+    if kind is SetPractice and field == "value":
+        return "true or false, a string or a finite number (as the practice takes)"
+    info = kind.__pydantic_fields__.get(field)
+    if info is None:
+        return "a valid value"
+    return _describe(info.annotation, info.metadata)
 
 
 def effect(scenario: Scenario, command: Command, source: str = "command") -> Scenario:
