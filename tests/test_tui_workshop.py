@@ -215,6 +215,26 @@ def test_serve_forwards_a_workshop_team(tmp_path, monkeypatch):
 
 
 @pytest.mark.timeout(180)
+async def test_a_failed_debrief_is_not_called_an_unplayed_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The round is stored before the debrief is written: its failure says so."""
+    make_session(tmp_path)
+
+    def broken_pack(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sim.workshop.report.write_debrief", broken_pack)
+    app = FacilitatorApp(open_session(tmp_path), debrief=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = [notice.title for notice in app._notifications]
+    assert "Debrief not written" in titles and "Round not played" not in titles
+    assert open_session(tmp_path).status().round == 2
+
+
 async def test_facilitator_writes_the_debrief_pack_after_a_round(tmp_path: Path) -> None:
     make_session(tmp_path)
     app = FacilitatorApp(open_session(tmp_path), debrief=True)

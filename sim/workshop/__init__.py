@@ -18,10 +18,18 @@ from __future__ import annotations
 
 from .deck import Card, Deck, load_deck
 from .scoring import LeaderboardScore, leaderboard_score
-from .session import LeaderboardRow, SessionStatus, TeamView, Workshop, WorkshopError
+from .session import (
+    DebriefError,
+    LeaderboardRow,
+    SessionStatus,
+    TeamView,
+    Workshop,
+    WorkshopError,
+)
 
 __all__ = [
     "Card",
+    "DebriefError",
     "Deck",
     "LeaderboardRow",
     "LeaderboardScore",

@@ -2,7 +2,9 @@
 
 Registered by :func:`add_workshop_parser` on ``shipit``'s subparsers.  Every handler
 returns an exit status; refused requests are :class:`~sim.errors.ScenarioError`, which
-the CLI prints as one line with exit status 2.
+the CLI prints as one line with exit status 2.  Every number an option takes is checked
+against :mod:`sim.limits` where it is typed, and text from files (scenario names, deck
+cards, paths) is shown as plain text, never as Rich markup.
 """
 
 from __future__ import annotations
@@ -12,9 +14,21 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from ..argtypes import positive, positive_int, seed
+from ..argtypes import number, positive_int, seed, whole
+from ..errors import ScenarioError
+from ..limits import (
+    BUDGET_PERSON_DAYS_MAX,
+    HORIZON_DAYS_MAX,
+    ROUND_DAYS_MIN,
+    ROUNDS_MAX,
+    TEAMS_MAX,
+    game_length_problem,
+)
+from ..outputs import EXIT_FAILURE, OutputError, check_output_dir
 from .deck import load_deck
 from .session import DEBRIEF_REPLICATIONS, LeaderboardRow, Workshop
 
@@ -41,14 +55,22 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a session", description="Create a session.")
     new.add_argument("name", metavar="NAME", help="session name: letters, digits, - and _")
     new.add_argument("--scenario", metavar="S", required=True, help="built-in name or .toml")
-    new.add_argument("--teams", metavar="N", type=positive_int, required=True, help="teams")
-    new.add_argument("--rounds", metavar="R", type=positive_int, required=True, help="rounds")
     new.add_argument(
-        "--round-days", metavar="D", type=positive(float), default=91.0,
-        help="simulated days per round (default 91, a quarter)",
+        "--teams", metavar="N", type=whole(1, TEAMS_MAX), required=True,
+        help=f"teams (1-{TEAMS_MAX})",
     )  # fmt: skip
     new.add_argument(
-        "--budget", metavar="B", type=positive(float), default=None,
+        "--rounds", metavar="R", type=whole(1, ROUNDS_MAX), required=True,
+        help=f"rounds (1-{ROUNDS_MAX}; rounds × round days at most {HORIZON_DAYS_MAX:g} days)",
+    )  # fmt: skip
+    new.add_argument(
+        "--round-days", metavar="D", type=number(ROUND_DAYS_MIN, HORIZON_DAYS_MAX, low_open=False),
+        default=91.0,
+        help=f"simulated days per round (default 91, a quarter; {ROUND_DAYS_MIN:g}-"
+        f"{HORIZON_DAYS_MAX:g})",
+    )  # fmt: skip
+    new.add_argument(
+        "--budget", metavar="B", type=number(0.0, BUDGET_PERSON_DAYS_MAX), default=None,
         help="person-days of investment per team per round (default: unlimited)",
     )  # fmt: skip
     new.add_argument("--seed", metavar="N", type=seed, default=None, help="random seed")
@@ -98,7 +120,10 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"other futures per distribution in 'luck vs. decisions' "
         f"(default {DEBRIEF_REPLICATIONS})",
     )  # fmt: skip
-    report.add_argument("--out", metavar="DIR", default=None, help="output folder")
+    report.add_argument(
+        "--out", metavar="DIR", default=None,
+        help="output folder (made if missing; its parent must exist; default DIR/NAME/debrief)",
+    )  # fmt: skip
     dir_option(report)
     report.set_defaults(handler=_cmd_report)
 
@@ -141,6 +166,9 @@ def leaderboard_table(rows: list[LeaderboardRow], title: str = "Leaderboard") ->
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
+    problem = game_length_problem(args.rounds, args.round_days)
+    if problem:
+        raise ScenarioError("workshop new", "--rounds × --round-days", problem)
     workshop = Workshop.create(
         args.name, args.scenario, args.teams, args.rounds, round_days=args.round_days,
         budget=args.budget, seed=args.seed, directory=args.dir,
@@ -158,19 +186,21 @@ def _cmd_status(args: argparse.Namespace) -> int:
     console = _console()
     budget = "unlimited" if status.budget is None else f"{status.budget:g} person-days"
     console.print(
-        f"Workshop {status.name} · scenario {status.scenario} · round "
-        f"{status.round}/{status.rounds} · {status.status} · budget {budget}"
+        Text(
+            f"Workshop {status.name} · scenario {status.scenario} · round "
+            f"{status.round}/{status.rounds} · {status.status} · budget {budget}"
+        )
     )
     teams = Table(title="Teams")
     for name in ("team", "joined", "last seen", "moves this round"):
         teams.add_column(name)
     for team in status.teams:
-        teams.add_row(team.name, team.joined or "–", team.last_seen or "–",
+        teams.add_row(team.name, Text(team.joined or "–"), Text(team.last_seen or "–"),
                       str(team.moves_this_round))  # fmt: skip
     console.print(teams)
     if status.pending_injects:
         cards = ", ".join(f"{card} → {team or 'all'}" for card, team in status.pending_injects)
-        console.print(f"Injects for the next round: {cards}")
+        console.print(Text(f"Injects for the next round: {cards}"))
     console.print(leaderboard_table(workshop.leaderboard()))
     workshop.close()
     return 0
@@ -186,26 +216,50 @@ def _cmd_inject(args: argparse.Namespace) -> int:
 
 def _cmd_play_round(args: argparse.Namespace) -> int:
     workshop = Workshop.open(args.name, args.dir)
-    number = workshop.status().round
-    rows = workshop.play_round()
-    status = workshop.status()
-    after = "finished" if status.status == "finished" else f"round {status.round} planning"
-    _console().print(leaderboard_table(rows, f"Leaderboard after round {number} ({after})"))
-    if args.debrief:
+    try:
+        if args.debrief:  # checked before the round is played: a bad folder is refused
+            from .report import debrief_dir
+
+            check_output_dir(debrief_dir(workshop), "debrief folder", "the debrief")
+        number = workshop.status().round
+        rows = workshop.play_round()
+        status = workshop.status()
+        after = "finished" if status.status == "finished" else f"round {status.round} planning"
+        _console().print(leaderboard_table(rows, f"Leaderboard after round {number} ({after})"))
+        if args.debrief:
+            return _debrief_after_round(workshop, number)
+    finally:
+        workshop.close()
+    return 0
+
+
+def _debrief_after_round(workshop: Workshop, number: int) -> int:
+    """Write the debrief after round ``number``; the round is stored whatever happens here,
+    so a failure is its own line (exit status 1) and never says the round was not played."""
+    try:
         from .report import write_debrief  # late: charts pull in matplotlib
 
         paths = write_debrief(workshop)
-        print(f"debrief written to {paths[-1].parent} ({len(paths)} files)")
-    workshop.close()
+    except Exception as exc:  # any failure (Ctrl-C is not one): the round itself stands
+        problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
+        problem = " ".join(problem.split()) or type(exc).__name__
+        print(
+            f"shipit: round {number} was played and stored; the debrief was not written: "
+            f"{problem} (try `shipit workshop report {workshop.name}`)",
+            file=sys.stderr,
+        )
+        return exc.status if isinstance(exc, OutputError) else EXIT_FAILURE
+    print(f"debrief written to {paths[-1].parent} ({len(paths)} files)")
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    out = None if args.out is None else check_output_dir(args.out, "--out", "the debrief")
     workshop = Workshop.open(args.name, args.dir)
     try:
         from .report import write_debrief  # late: charts pull in matplotlib
 
-        paths = write_debrief(workshop, out_dir=args.out, replications=args.replications)
+        paths = write_debrief(workshop, out_dir=out, replications=args.replications)
     finally:
         workshop.close()
     for path in paths:
@@ -215,13 +269,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_deck(args: argparse.Namespace) -> int:
     deck = load_deck(args.deck)
-    table = Table(title=f"Deck {deck.source}")
+    table = Table(title=f"Deck {escape(deck.source)}")
     for name in ("card", "title", "description"):
         table.add_column(name)
     for card in deck.cards:
-        table.add_row(card.id, card.title, card.description)
+        table.add_row(card.id, Text(card.title), Text(card.description))
     console = _console()
     console.print(table)
     for note in deck.notes:
-        console.print(f"skipped {note}")
+        console.print(Text(f"skipped {note}"))
     return 0

@@ -26,8 +26,9 @@ Roles are ``developers``, ``testers`` and ``ops``.  Every problem is one
 
 from __future__ import annotations
 
-import re
+import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,14 @@ from ..errors import ScenarioError
 from ..model import Command, InjectIncident, ReleaseFreeze, ResizePool, SetPractice, TrafficSpike
 from ..model.organisation import ROLES
 from ..scenario import PracticesConfig
+from .store import NAME_PATTERN
 
 DEFAULT_DECK: Path = Path(__file__).resolve().parents[2] / "scenarios" / "decks" / "default.toml"
 """The deck that ships: ``scenarios/decks/default.toml``."""
 
 EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire", "traffic", "freeze")
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DECK_BYTES_MAX = 1_000_000
+"""Largest deck file read (bytes): a deck is a page of cards, not a data set."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,12 @@ class Deck:
         for card in self.cards:
             if card.id == card_id:
                 return card
+        allowed = ", ".join(c.id for c in self.cards)
+        if not isinstance(card_id, str) or not NAME_PATTERN.fullmatch(card_id):
+            raise ScenarioError(self.source, repr(card_id), f"no such card; allowed: {allowed}")
         skipped = [n for n in self.notes if n.startswith(f"{card_id}:")]
         if skipped:
             raise ScenarioError(self.source, card_id, skipped[0].split(": ", 1)[1])
-        allowed = ", ".join(c.id for c in self.cards)
         raise ScenarioError(self.source, card_id, f"no such card; allowed: {allowed}")
 
 
@@ -79,14 +84,24 @@ def load_deck(path: str | Path | None = None) -> Deck:
     """Read and validate a deck (default: :data:`DEFAULT_DECK`)."""
     path = DEFAULT_DECK if path is None else Path(path).expanduser()
     source = str(path)
-    if not path.is_file():
-        raise ScenarioError(source, "", "no such deck file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.exists():
+            raise ScenarioError(source, "", "no such deck file")
+        if not path.is_file():
+            raise ScenarioError(source, "", "not a regular file; a deck is a TOML file")
+        with path.open("rb") as handle:
+            raw_bytes = handle.read(DECK_BYTES_MAX + 1)
+    except OSError as exc:
+        raise ScenarioError(source, "", f"cannot read: {exc.strerror or exc}") from None
+    if len(raw_bytes) > DECK_BYTES_MAX:
+        raise ScenarioError(source, "", f"larger than {DECK_BYTES_MAX} bytes; a deck is TOML")
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8"))
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "not UTF-8 text; a deck is TOML") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, "", f"not TOML: {exc}") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        problem = " ".join(str(exc).split()) or "nested too deeply"
+        raise ScenarioError(source, "", f"not TOML: {problem}") from None
     extra = sorted(set(data) - {"card"})
     if extra:
         raise ScenarioError(source, extra[0], "unknown key; a deck holds only [[card]] tables")
@@ -121,8 +136,11 @@ def _card(entry: Any, source: str, key: str) -> Card:
     for name in ("id", "title", "description"):
         if not isinstance(entry.get(name), str) or not entry[name].strip():
             raise ScenarioError(source, f"{key}.{name}", "expected a non-empty string")
-    if not _ID.match(entry["id"]):
-        raise ScenarioError(source, f"{key}.id", "use letters, digits, - and _ only")
+        if _has_control(entry[name], allow="\n\t" if name == "description" else ""):
+            where = "other than line breaks and tabs " if name == "description" else ""
+            raise ScenarioError(source, f"{key}.{name}", f"control characters {where}not allowed")
+    if not NAME_PATTERN.fullmatch(entry["id"]):
+        raise ScenarioError(source, f"{key}.id", "use 1-64 letters, digits, - and _ only")
     available = entry.get("available", True)
     if not isinstance(available, bool):
         raise ScenarioError(source, f"{key}.available", "expected true or false")
@@ -135,6 +153,22 @@ def _card(entry: Any, source: str, key: str) -> Card:
     return Card(entry["id"], entry["title"], entry["description"], checked, available)
 
 
+def _has_control(text: str, allow: str = "") -> bool:
+    """Whether ``text`` holds control characters (other than those in ``allow``)."""
+    return any(unicodedata.category(c) == "Cc" and c not in allow for c in text)
+
+
+def check_effects(effects: Any, source: str, key: str) -> None:
+    """Check a card's ``effects`` (a list) as a deck file's are checked; one line if wrong.
+
+    Used on decks and again on the effects a session stored for its injects.
+    """
+    if not isinstance(effects, list) or not effects:
+        raise ScenarioError(source, key, "expected a list of one or more effects")
+    for i, effect in enumerate(effects):
+        _effect(effect, source, f"{key}.{i}", True)
+
+
 def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
     if not isinstance(effect, dict):
         raise ScenarioError(source, key, "expected a table such as { type = ... }")
@@ -142,6 +176,7 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
     if not strict:  # an unavailable card may name effects the model does not have yet
         if not isinstance(kind, str):
             raise ScenarioError(source, f"{key}.type", "expected a string")
+        _check_numbers(effect, source, key)
         return dict(effect)
     if kind not in EFFECT_TYPES:
         raise ScenarioError(source, f"{key}.type", f"allowed: {', '.join(EFFECT_TYPES)}")
@@ -162,13 +197,20 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
         raise ScenarioError(source, f"{key}.{missing[0]}", "missing")
     if kind == "incident":
         severity = effect["severity"]
-        if isinstance(severity, bool) or severity not in (1, 2, 3, 4):
+        if (
+            isinstance(severity, bool)
+            or not isinstance(severity, int)
+            or severity not in (1, 2, 3, 4)
+        ):
             raise ScenarioError(source, f"{key}.severity", "allowed: 1, 2, 3, 4")
     elif kind == "set_practice":
         practice = effect["practice"]
         if practice not in PracticesConfig.model_fields:
             allowed = ", ".join(PracticesConfig.model_fields)
             raise ScenarioError(source, f"{key}.practice", f"unknown practice; allowed: {allowed}")
+        value = effect["value"]
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ScenarioError(source, f"{key}.value", f"expected a finite number, got {value}")
         defaults = PracticesConfig().model_dump()
         try:
             PracticesConfig.model_validate({**defaults, practice: effect["value"]})
@@ -182,6 +224,7 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
+                or not math.isfinite(value)
                 or not (low < value <= (100 if field == "factor" else 365))
             ):
                 raise ScenarioError(source, f"{key}.{field}", "expected a number: factor in "
@@ -193,6 +236,19 @@ def _effect(effect: Any, source: str, key: str, strict: bool) -> dict[str, Any]:
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
             raise ScenarioError(source, f"{key}.count", "expected a whole number 1..1000")
     return dict(effect)
+
+
+def _check_numbers(value: Any, source: str, key: str) -> None:
+    """Refuse nan and infinity anywhere in ``value`` (an unavailable card's effects are
+    kept as written, but still only with finite numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(source, key, f"expected a finite number, got {value}")
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _check_numbers(item, source, f"{key}.{name}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_numbers(item, source, f"{key}.{i}")
 
 
 def effect_commands(effects: Any, headcount: dict[str, int]) -> list[Command]:

@@ -24,7 +24,18 @@ from typing import Any
 import numpy as np
 
 from ..model import Command, Simulation
-from ..plots.style import BLACK, BLUE, GREY, HALO, LINE_W, VERMILLION, new_figure, save, style_axes
+from ..plots.style import (
+    BLACK,
+    BLUE,
+    GREY,
+    HALO,
+    LINE_W,
+    VERMILLION,
+    new_figure,
+    plain,
+    save,
+    style_axes,
+)
 from ..scenario import Scenario
 from .session import KEY_METRICS
 
@@ -209,7 +220,7 @@ def luck_chart(luck: Luck, title: str, path: Path) -> Path:
         if actual is not None:
             ax.axvline(factor * actual, color=VERMILLION, linewidth=LINE_W, path_effects=HALO,
                        label="your actual result (the played future)", zorder=4)  # fmt: skip
-        ax.set_yticks([0, 1], ["untouched", luck.decisions_label], fontsize=13)
+        ax.set_yticks([0, 1], ["untouched", plain(luck.decisions_label)], fontsize=13)
         ax.set_ylim(-0.5, 1.5)
         ax.grid(True, axis="x", color="#DDDDDD")
         ax.grid(False, axis="y")
@@ -219,7 +230,7 @@ def luck_chart(luck: Luck, title: str, path: Path) -> Path:
                    frameon=False)  # fmt: skip
     n = len(luck.decisions[KEY_METRICS[0]])
     axes[-1].set_xlabel(
-        f"{luck.label}: each dot is one of {n} other futures (replications 1–{n})",
+        plain(f"{luck.label}: each dot is one of {n} other futures (replications 1–{n})"),
         fontsize=13,
         color=BLACK,
     )

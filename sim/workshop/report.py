@@ -14,6 +14,12 @@
 * ``img/*.png`` — every chart, also embedded in the pages as base64 data URIs, so each
   HTML file stands alone.
 
+The pack is written whole or not at all: the folder is checked before any work, every
+file is first written to a hidden temporary folder beside the pack and moved into place
+only once all of them are complete (a failure removes it and leaves an earlier pack as it
+was).  Text from the scenario is drawn plainly in the charts (a ``$`` is a dollar sign,
+not mathematics: :func:`sim.plots.style.plain`).
+
 Flow charts come from replaying the team's commands (moves and injects at their times)
 on replication 0 with a full event log up to the end of the last played round; the
 x axis ends there.
@@ -24,6 +30,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +42,7 @@ from ..events import Event, Kind
 from ..game import describe_command
 from ..metrics.tiers import tier_of
 from ..model import Command
-from ..outputs import atomic_write
+from ..outputs import EXIT_FAILURE, OutputError, atomic_write, check_output_dir, output_target
 from ..overload import backlog_growth, is_overloaded
 from ..plots import compare_charts
 from ..plots.run import cumulative_flow_chart, cycle_time_scatter_chart, incidents_chart
@@ -112,11 +121,11 @@ def _document(workshop: Workshop, metrics: dict[str, Any]) -> dict[str, Any]:
 
 def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
     game = workshop.team_game(team)
-    stored = {
-        row["round"]: row
-        for row in workshop.store.query("SELECT * FROM results WHERE team = ?", (team,))
-    }
-    cards = workshop.store.query("SELECT round, team, card FROM injects ORDER BY id")
+    stored = {row["round"]: row for row in workshop.results(team)}
+    cards = [
+        {"round": number, "team": target, "card": card}
+        for number, target, card, _ in workshop.injects()
+    ]
     rounds = []
     commands: list[tuple[float, Command]] = []
     for report in game.reports:
@@ -125,8 +134,8 @@ def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
             break
         n_moves = len(workshop.moves(team, report.number))
         rounds.append(_Round(
-            report.number, report.start_hours, report.end_hours, json.loads(row["metrics"]),
-            json.loads(row["tiers"]), row["score"], row["leaderboard"], json.loads(row["parts"]),
+            report.number, report.start_hours, report.end_hours, row["metrics"],
+            row["tiers"], row["score"], row["leaderboard"], row["parts"],
             report.ghost, report.ghost_tiers, report.commands[:n_moves],
             report.commands[n_moves:],
             [c["card"] for c in cards if c["round"] == report.number
@@ -355,15 +364,77 @@ def write_debrief(
 ) -> list[Path]:
     """Write the debrief pack (see the module docstring); returns the files written.
 
-    Refused with a one-line :class:`~sim.errors.ScenarioError` before any round is played.
+    Refused with a one-line :class:`~sim.errors.ScenarioError` before any round is played,
+    and with a one-line :class:`~sim.outputs.OutputError` if ``out_dir`` (default
+    :func:`debrief_dir`) is not a folder that can be written, before any work.
     """
     if replications < 1:
         raise _error(workshop, "replications must be at least 1")
+    option = "debrief folder" if out_dir is None else "--out"
+    out = check_output_dir(debrief_dir(workshop) if out_dir is None else out_dir, option,
+                           "the debrief")  # fmt: skip
+    if (out / "img").exists() and not (out / "img").is_dir():
+        raise OutputError(f"{option} {out}: img is not a folder; the debrief's charts go there")
+    pages = ["index.html", "debrief.json", *(f"team-{team}.html" for team in workshop.teams)]
+    for name in pages:  # before the work: a folder where a page goes is refused now
+        output_target(out / name)
     teams = [_collect(workshop, team, replications) for team in workshop.teams]
-    out = Path(out_dir) if out_dir is not None else debrief_dir(workshop)
+    staging = _staging(out)
+    try:
+        written = _write_pack(workshop, teams, staging, replications)
+        return _move_into_place(staging, out, written)
+    except OSError as exc:  # e.g. the disk filled up while a chart was saved
+        problem = exc.strerror or exc
+        raise OutputError(f"{out}: cannot write the debrief: {problem}", EXIT_FAILURE) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging(out: Path) -> Path:
+    """A hidden temporary folder on the same file system as ``out`` (inside it if it exists,
+    else beside it), readable like a folder made with ``mkdir``."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".debrief.", suffix=".tmp",
+                                        dir=out if out.is_dir() else out.parent))  # fmt: skip
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the debrief: {exc.strerror or exc}") from None
+    return staging
+
+
+def _move_into_place(staging: Path, out: Path, written: list[Path]) -> list[Path]:
+    """Move the complete pack from ``staging`` into ``out``; returns the final paths.
+
+    A new ``out`` is the staging folder renamed (all at once); into an existing one the
+    files are moved one by one, after checking that none would replace a folder.
+    """
+    final = [out / path.relative_to(staging) for path in written]
+    if not out.exists():
+        try:
+            os.rename(staging, out)
+        except OSError as exc:
+            problem = exc.strerror or exc
+            raise OutputError(f"{out}: cannot write the debrief: {problem}", EXIT_FAILURE) from None
+        return final
+    targets = [output_target(target) for target in final]  # no folder or FIFO replaced
+    try:
+        (out / "img").mkdir(exist_ok=True)
+        for source, target in zip(written, targets, strict=True):
+            os.replace(source, target)
+    except OSError as exc:
+        problem = exc.strerror or exc
+        raise OutputError(f"{out}: cannot write the debrief: {problem}", EXIT_FAILURE) from None
+    return final
+
+
+def _write_pack(workshop: Workshop, teams: list[_Team], out: Path, replications: int) -> list[Path]:
+    """Write every file of the pack into ``out`` (the staging folder)."""
     img = out / "img"
-    img.mkdir(parents=True, exist_ok=True)
+    img.mkdir()
     written: list[Path] = []
+    # drawn as written: the charts escape ``$`` (sim.plots.style.plain), so no escaping here
     title = f"Workshop {workshop.name} · {workshop.scenario.scenario.name}"
     for team in teams:
         label = f"{title} · {team.name}"

@@ -19,21 +19,35 @@ The round cycle, driven by the facilitator:
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from ..errors import ScenarioError
 from ..game import Game, GameError
+from ..limits import (
+    BUDGET_PERSON_DAYS_MAX,
+    HORIZON_DAYS_MAX,
+    ROUND_DAYS_MIN,
+    ROUNDS_MAX,
+    SEED_MAX,
+    TEAMS_MAX,
+    game_length_problem,
+)
 from ..loading import load_scenario, validate_data
+from ..metrics.tiers import TIER_RANK
 from ..model import Command
 from ..model.commands import command_from_dict, command_to_dict
 from ..scenario import Scenario
-from .deck import Deck, effect_commands, load_deck
+from .deck import Deck, check_effects, effect_commands, load_deck
 from .scoring import leaderboard_score
-from .store import Store, check_name, session_path
+from .store import NAME_PATTERN, Store, check_name, damaged, session_error, session_path
 
 PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
 KEY_METRICS: tuple[str, ...] = (
@@ -49,8 +63,130 @@ DEBRIEF_REPLICATIONS = 10
 """Other futures per side in the debrief's luck-vs-decisions charts (by default)."""
 
 
+STATUSES: tuple[str, ...] = (PLANNING, PLAYED, FINISHED)
+STORED_NUMBER_MAX = 1e12
+"""Largest magnitude of a stored result (metric, score): far beyond any real round."""
+
+
 class WorkshopError(ScenarioError):
     """A workshop request the rules refuse (wrong phase, over budget, unknown team)."""
+
+
+class DebriefError(WorkshopError):
+    """Writing the debrief after a round failed; the round itself was played and stored.
+
+    Raised by :meth:`Workshop.play_round` with ``debrief``: callers should report it as
+    its own problem, never as "round not played".  ``round`` is the round that was played.
+    """
+
+    def __init__(self, workshop: str, round_number: int, problem: str) -> None:
+        self.round = round_number
+        super().__init__(
+            f"workshop {workshop}", "debrief",
+            f"round {round_number} was played and stored; the debrief was not written: "
+            f"{problem}",
+        )  # fmt: skip
+
+
+def _allowed_whole(value: Any, low: int, high: int) -> str | None:
+    """What is wrong with ``value`` as a whole number in ``[low, high]`` (None: nothing)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"expected a whole number >= {low} and <= {high}, got {value!r}"
+    return None
+
+
+def _allowed_number(value: Any, low: float, high: float) -> str | None:
+    """What is wrong with ``value`` as a finite number in ``[low, high]`` (None: nothing)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        return f"expected a number >= {low:g} and <= {high:g}, got {value!r}"
+    return None
+
+
+def check_plan(
+    source: str, teams: int, rounds: int, round_days: float, budget: float | None, seed: int | None
+) -> None:
+    """Refuse numbers outside :mod:`sim.limits` (nan, inf, huge, too many rounds of days)
+    with one line naming ``source`` and the key; used on create and on every open."""
+    for key, problem in (
+        ("teams", _allowed_whole(teams, 1, TEAMS_MAX)),
+        ("rounds", _allowed_whole(rounds, 1, ROUNDS_MAX)),
+        ("round_days", _allowed_number(round_days, ROUND_DAYS_MIN, HORIZON_DAYS_MAX)),
+        ("budget", None if budget is None else _allowed_number(budget, 0, BUDGET_PERSON_DAYS_MAX)),
+        ("seed", None if seed is None else _allowed_whole(seed, 0, SEED_MAX)),
+    ):
+        if problem:
+            raise WorkshopError(source, key, problem)
+    problem = game_length_problem(rounds, round_days)
+    if problem:
+        raise WorkshopError(source, "rounds × round_days", problem)
+
+
+def _json(path: Path, text: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+    """Stored JSON ``text`` as ``kind``; nan and infinity are refused like any damage."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not a finite number")
+
+    try:
+        value = json.loads(text, parse_constant=refuse)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise damaged(path, f"{key}: not valid JSON: {exc}") from None
+    if not isinstance(value, kind):
+        raise damaged(path, f"{key}: unexpected JSON {type(value).__name__}")
+    return value
+
+
+def _stored_number(path: Path, value: Any, key: str) -> float:
+    problem = _allowed_number(value, -STORED_NUMBER_MAX, STORED_NUMBER_MAX)
+    if problem:
+        raise damaged(path, f"{key}: {problem}")
+    return float(value)
+
+
+def _stored_metrics(path: Path, text: Any, key: str) -> dict[str, Any]:
+    metrics = _json(path, text, key, dict)
+    for name, value in metrics.items():
+        if value is not None:
+            _stored_number(path, value, f"{key}.{name}")
+    return metrics
+
+
+def _stored_tiers(path: Path, text: Any, key: str) -> dict[str, str | None]:
+    tiers = _json(path, text, key, dict)
+    for name, value in tiers.items():
+        if value is not None and value not in TIER_RANK:
+            raise damaged(path, f"{key}.{name}: expected one of {', '.join(TIER_RANK)}")
+    return tiers
+
+
+def _stored_text(path: Path, value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise damaged(path, f"{key}: expected text, got {value!r}")
+    return value
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn SQLite errors of a :class:`Workshop` method into one line naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            workshop = args[0]
+            assert isinstance(workshop, Workshop)
+            raise session_error(workshop.store.path, exc) from None
+
+    return wrapper
 
 
 def _now() -> str:
@@ -110,19 +246,40 @@ class SessionStatus:
 class Workshop:
     """One session, opened from its database; cheap to create, one per process or client."""
 
+    @_guarded
     def __init__(self, store: Store) -> None:
+        """Read the session from ``store``: every stored value is checked (names, numbers
+        within :mod:`sim.limits`, the scenario), and anything else is one
+        ``not a Ship It workshop session (…)`` error naming the file."""
         self.store = store
-        row = store.query("SELECT * FROM session")[0]
-        self.name: str = row["name"]
-        source = f"workshop {self.name}"
-        self.scenario: Scenario = validate_data(json.loads(row["scenario"]), source)
-        self.seed: int = row["seed"]
-        self.rounds: int = row["rounds"]
-        self.round_days: float = row["round_days"]
-        self.budget: float | None = row["budget"]
-        self.created: str = row["created"]
+        path = store.path
+        rows = store.query("SELECT * FROM session")
+        if len(rows) != 1:
+            raise damaged(path, f"session: expected one row, found {len(rows)}")
+        row = rows[0]
         names = store.query("SELECT name FROM teams ORDER BY position")
         self.teams: list[str] = [r["name"] for r in names]
+        for key, name in [("session.name", row["name"])] + [("teams.name", t) for t in self.teams]:
+            if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+                raise damaged(path, f"{key}: {name!r}: use 1-64 letters, digits, - and _ only")
+        self.name: str = row["name"]
+        try:
+            check_plan("session", len(self.teams), row["rounds"], row["round_days"],
+                       row["budget"], row["seed"])  # fmt: skip
+        except ScenarioError as exc:
+            raise damaged(path, f"session.{exc.key}: {exc.problem}") from None
+        if row["teams"] != len(self.teams) or len(set(self.teams)) != len(self.teams):
+            raise damaged(path, f"teams: expected {row['teams']!r} different team names")
+        self.seed: int = row["seed"]
+        self.rounds: int = row["rounds"]
+        self.round_days: float = float(row["round_days"])
+        self.budget: float | None = None if row["budget"] is None else float(row["budget"])
+        self.created: str = _stored_text(path, row["created"], "session.created")
+        data = _json(path, row["scenario"], "session.scenario", dict)
+        try:
+            self.scenario: Scenario = validate_data(data, "session.scenario")
+        except ScenarioError as exc:
+            raise damaged(path, exc.message) from None
 
     # --- opening -----------------------------------------------------------------------
     @classmethod
@@ -143,14 +300,12 @@ class Workshop:
             scenario_ref if isinstance(scenario_ref, Scenario) else load_scenario(scenario_ref)
         )
         names = [f"team-{i}" for i in range(1, teams + 1)] if isinstance(teams, int) else teams
-        if not names:
-            raise WorkshopError(f"workshop {name}", "teams", "at least one team")
+        check_plan(f"workshop {name}", teams if isinstance(teams, int) else len(names), rounds,
+                   round_days, budget, seed)  # fmt: skip
         for team in names:
             check_name(team, "team name")
         if len(set(names)) != len(names):
             raise WorkshopError(f"workshop {name}", "teams", "team names must differ")
-        if rounds < 1 or round_days <= 0 or (budget is not None and budget < 0):
-            raise WorkshopError(f"workshop {name}", "", "rounds >= 1, round days > 0, budget >= 0")
         seed = scenario.run.seed if seed is None else seed
         try:  # the rules of Game (e.g. round length) checked before anything is written
             Game(scenario, seed=seed, round_days=round_days, rounds=rounds)
@@ -173,8 +328,22 @@ class Workshop:
 
     @classmethod
     def open(cls, name: str, directory: str | Path | None = None) -> Workshop:
-        """An existing session."""
-        return cls(Store.open(session_path(name, directory)))
+        """An existing session (checked: see :meth:`Store.open` and ``__init__``)."""
+        store = Store.open(session_path(name, directory))
+        try:
+            workshop = cls(store)
+            workshop.check()
+            return workshop
+        except BaseException:
+            store.close()
+            raise
+
+    @_guarded
+    def check(self) -> None:
+        """Read everything stored (state, moves, injects, results) and refuse anything
+        damaged, so a command on a damaged session fails before it writes."""
+        self._snapshot()
+        self.results()
 
     def close(self) -> None:
         """Close the database connection."""
@@ -184,6 +353,7 @@ class Workshop:
         return WorkshopError(f"workshop {self.name}", key, problem)
 
     def _check_team(self, team: str) -> str:
+        check_name(team, "team name")
         if team not in self.teams:
             raise self._error(f"team {team}", f"no such team; teams: {', '.join(self.teams)}")
         return team
@@ -200,14 +370,76 @@ class Workshop:
             ).fetchall()
         finally:
             conn.execute("COMMIT")
-        source = f"workshop {self.name}"
         return _Snapshot(
-            state["round"],
-            state["status"],
-            [(m["team"], m["round"], command_from_dict(json.loads(m["command"]), source))
-             for m in moves],
-            [(i["round"], i["team"], i["card"], json.loads(i["effects"])) for i in injects],
-        )  # fmt: skip
+            *self._check_state(state),
+            [self._stored_move(m) for m in moves],
+            [self._stored_inject(i) for i in injects],
+        )
+
+    def _check_state(self, state: sqlite3.Row | None) -> tuple[int, str]:
+        """The stored (round, status), checked against the session's rounds."""
+        path = self.store.path
+        if state is None:
+            raise damaged(path, "state: no row")
+        problem = _allowed_whole(state["round"], 1, self.rounds)
+        if problem:
+            raise damaged(path, f"state.round: {problem}")
+        if state["status"] not in STATUSES:
+            raise damaged(path, f"state.status: expected one of {', '.join(STATUSES)}")
+        return state["round"], state["status"]
+
+    def _stored_round(self, value: Any, key: str) -> int:
+        problem = _allowed_whole(value, 1, self.rounds)
+        if problem:
+            raise damaged(self.store.path, f"{key}: {problem}")
+        return int(value)
+
+    def _stored_team(self, value: Any, key: str) -> str:
+        if value not in self.teams:
+            raise damaged(self.store.path, f"{key}: {value!r} is not a team of the session")
+        return str(value)
+
+    def _stored_move(self, row: sqlite3.Row) -> tuple[str, int, Command]:
+        path = self.store.path
+        data = _json(path, row["command"], "moves.command", dict)
+        try:
+            command = command_from_dict(data, "moves.command")
+        except ScenarioError as exc:
+            raise damaged(path, exc.message) from None
+        return (self._stored_team(row["team"], "moves.team"),
+                self._stored_round(row["round"], "moves.round"), command)  # fmt: skip
+
+    def _stored_inject(self, row: sqlite3.Row) -> tuple[int, str | None, str, list[dict[str, Any]]]:
+        path = self.store.path
+        card = _stored_text(path, row["card"], "injects.card")
+        if not NAME_PATTERN.fullmatch(card):
+            raise damaged(path, f"injects.card: {card!r} is not a card id")
+        effects = _json(path, row["effects"], "injects.effects", list)
+        try:
+            check_effects(effects, "injects", "effects")
+        except ScenarioError as exc:
+            raise damaged(path, f"{exc.source}.{exc.key}: {exc.problem}") from None
+        team = None if row["team"] is None else self._stored_team(row["team"], "injects.team")
+        return self._stored_round(row["round"], "injects.round"), team, card, effects
+
+    @_guarded
+    def results(self, team: str | None = None) -> list[dict[str, Any]]:
+        """Stored round results (checked), in round order, optionally of one ``team``."""
+        path = self.store.path
+        sql = "SELECT * FROM results" + (" WHERE team = ?" if team else "") + " ORDER BY round"
+        rows = []
+        for row in self.store.query(sql, (team,) if team else ()):
+            rows.append({
+                "team": self._stored_team(row["team"], "results.team"),
+                "round": self._stored_round(row["round"], "results.round"),
+                "metrics": _stored_metrics(path, row["metrics"], "results.metrics"),
+                "tiers": _stored_tiers(path, row["tiers"], "results.tiers"),
+                "score": _stored_number(path, row["score"], "results.score"),
+                "leaderboard": _stored_number(path, row["leaderboard"], "results.leaderboard"),
+                "parts": {k: _stored_number(path, v, f"results.parts.{k}")
+                          for k, v in _json(path, row["parts"], "results.parts", dict).items()},
+            })  # fmt: skip
+        return rows
 
     def _new_game(self) -> Game:
         return Game(
@@ -250,6 +482,7 @@ class Workshop:
                 continue
             game.commands.append((game.now, command))
 
+    @_guarded
     def team_game(self, team: str) -> Game:
         """``team``'s game as it stands now (what a team client shows on its board)."""
         self._check_team(team)
@@ -258,12 +491,19 @@ class Workshop:
             return self._replay(team, snap, snap.round, play_last=False)
         return self._replay(team, snap, snap.round, play_last=True)
 
+    @_guarded
     def ghost_game(self) -> Game:
         """The untouched organisation every team is measured against, at the current round."""
         snap = self._snapshot()
         empty = _Snapshot(snap.round, snap.status, [], [])
         return self._replay("", empty, snap.round, play_last=snap.status != PLANNING)
 
+    @_guarded
+    def injects(self) -> list[tuple[int, str | None, str, list[dict[str, Any]]]]:
+        """Stored injects, in order: (round, team or None for all, card id, effects)."""
+        return self._snapshot().injects
+
+    @_guarded
     def moves(self, team: str | None = None, round_number: int | None = None) -> list[Command]:
         """Stored moves, in order, optionally of one team and one round."""
         return [
@@ -272,6 +512,7 @@ class Workshop:
         ]  # fmt: skip
 
     # --- teams -------------------------------------------------------------------------
+    @_guarded
     def join(self, team: str) -> TeamView:
         """Join as ``team`` (again, after a crash: same team, moves kept)."""
         self._check_team(team)
@@ -283,6 +524,7 @@ class Workshop:
             )
         return TeamView(self, team)
 
+    @_guarded
     def submit(self, team: str, command: Command) -> None:
         """Store ``team``'s move for the round being planned, if the rules allow it now.
 
@@ -307,11 +549,13 @@ class Workshop:
                 raise self._error(f"team {team}", f"move refused: {problem}") from None
             before = sum(1 for t, r, _ in snap.moves if t == team and r == snap.round)
             with self.store.transaction() as conn:
-                state = conn.execute("SELECT round, status FROM state").fetchone()
+                state = self._check_state(
+                    conn.execute("SELECT round, status FROM state").fetchone()
+                )
                 count = conn.execute(
                     "SELECT COUNT(*) FROM moves WHERE team = ? AND round = ?", (team, snap.round)
                 ).fetchone()[0]
-                if (state["round"], state["status"], count) != (snap.round, PLANNING, before):
+                if (*state, count) != (snap.round, PLANNING, before):
                     continue  # something changed meanwhile: check again
                 now = _now()
                 conn.execute(
@@ -335,9 +579,11 @@ class Workshop:
         chosen = deck if isinstance(deck, Deck) else load_deck(deck)
         card = chosen.card(card_id)
         with self.store.transaction() as conn:
-            state = conn.execute("SELECT round, status FROM state").fetchone()
-            number = state["round"] + (0 if state["status"] == PLANNING else 1)
-            if state["status"] == FINISHED or number > self.rounds:
+            current, status = self._check_state(
+                conn.execute("SELECT round, status FROM state").fetchone()
+            )
+            number = current + (0 if status == PLANNING else 1)
+            if status == FINISHED or number > self.rounds:
                 raise self._error("inject", "the workshop is over; no round left to inject into")
             conn.execute(
                 "INSERT INTO injects (round, team, card, effects, created) VALUES (?, ?, ?, ?, ?)",
@@ -345,15 +591,19 @@ class Workshop:
             )
         return number
 
+    @_guarded
     def play_round(self, open_next: bool = True, debrief: bool = False) -> list[LeaderboardRow]:
         """Close planning, play the round for every team, store results; then (with
         ``open_next``) open the next round.  Safe to call again after a crash mid-way.
-        With ``debrief`` the debrief pack is (re)written (see :mod:`.report`)."""
+        With ``debrief`` the debrief pack is (re)written afterwards (see :mod:`.report`);
+        if that fails, :class:`DebriefError` says the round was played and stored."""
         with self.store.transaction() as conn:
-            state = conn.execute("SELECT round, status FROM state").fetchone()
-            if state["status"] == FINISHED:
+            _, status = self._check_state(
+                conn.execute("SELECT round, status FROM state").fetchone()
+            )
+            if status == FINISHED:
                 raise self._error("play-round", "the workshop is over")
-            if state["status"] == PLANNING:
+            if status == PLANNING:
                 conn.execute("UPDATE state SET status = ?", (PLAYED,))
         snap = self._snapshot()
         number = snap.round
@@ -373,32 +623,38 @@ class Workshop:
         if debrief:
             from .report import write_debrief  # here: report imports this module
 
-            write_debrief(self)
+            try:
+                write_debrief(self)
+            except Exception as exc:  # any failure (Ctrl-C is not one): the round stands
+                problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
+                raise DebriefError(self.name, number, problem or type(exc).__name__) from exc
         return self.leaderboard()
 
+    @_guarded
     def next_round(self) -> str:
         """Open planning of the next round (or finish after the last); returns the status."""
         with self.store.transaction() as conn:
-            state = conn.execute("SELECT round, status FROM state").fetchone()
-            if state["status"] != PLAYED:
-                raise self._error("next-round", f"round {state['round']} is {state['status']}")
+            current, status = self._check_state(
+                conn.execute("SELECT round, status FROM state").fetchone()
+            )
+            if status != PLAYED:
+                raise self._error("next-round", f"round {current} is {status}")
             done = conn.execute(
-                "SELECT COUNT(*) FROM results WHERE round = ?", (state["round"],)
+                "SELECT COUNT(*) FROM results WHERE round = ?", (current,)
             ).fetchone()[0]
             if done < len(self.teams):
                 raise self._error("next-round", "the round's results are incomplete; play it")
-            if state["round"] >= self.rounds:
+            if current >= self.rounds:
                 conn.execute("UPDATE state SET status = ?", (FINISHED,))
                 return FINISHED
-            conn.execute("UPDATE state SET round = ?, status = ?", (state["round"] + 1, PLANNING))
+            conn.execute("UPDATE state SET round = ?, status = ?", (current + 1, PLANNING))
             return PLANNING
 
     # --- what everyone sees ------------------------------------------------------------
+    @_guarded
     def leaderboard(self) -> list[LeaderboardRow]:
         """Teams by total leaderboard score (see :mod:`sim.workshop.scoring`), best first."""
-        results = self.store.query(
-            "SELECT team, round, metrics, tiers, leaderboard FROM results ORDER BY round"
-        )
+        results = self.results()
         totals = {team: 0.0 for team in self.teams}
         played = dict.fromkeys(self.teams, 0)
         last: dict[str, Any] = {}
@@ -410,8 +666,8 @@ class Workshop:
         board = []
         for rank, team in enumerate(order, 1):
             row = last.get(team)
-            metrics = json.loads(row["metrics"]) if row else {}
-            tiers = json.loads(row["tiers"]) if row else {}
+            metrics = row["metrics"] if row else {}
+            tiers = row["tiers"] if row else {}
             board.append(LeaderboardRow(
                 rank, team, played[team], totals[team], row["leaderboard"] if row else None,
                 {k: metrics.get(k) for k in KEY_METRICS} if row else {},
@@ -419,6 +675,7 @@ class Workshop:
             ))  # fmt: skip
         return board
 
+    @_guarded
     def status(self) -> SessionStatus:
         """Round, phase, teams and the injects waiting for the round being planned."""
         snap = self._snapshot()

@@ -17,17 +17,26 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import ScenarioError
+from ..outputs import EXIT_FAILURE, OutputError
 
 ENV_DIR = "SHIPIT_WORKSHOPS"
 DEFAULT_DIR = "workshops"
 DB_NAME = "session.db"
 BUSY_TIMEOUT_MS = 10_000
-_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""Session, team and card names: matched whole (``fullmatch``), so no newline or other
+control character slips through at the end."""
+
+_DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_MISMATCH", "SQLITE_RANGE"}
+"""SQLite error codes meaning the file is not (or no longer) a session database; the
+rest (busy, read-only, I/O, full disk) are failures of the environment."""
 
 SCHEMA = """
 CREATE TABLE session (
@@ -58,7 +67,7 @@ CREATE TABLE results (
 
 def check_name(name: str, what: str) -> str:
     """``name`` if it is a valid session or team name; a one-line error otherwise."""
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise ScenarioError(what, repr(name), "use 1-64 letters, digits, - and _ only")
     return name
 
@@ -75,47 +84,187 @@ def session_path(name: str, directory: str | Path | None = None) -> Path:
     return workshops_dir(directory) / check_name(name, "workshop name") / DB_NAME
 
 
+def _unusable(path: Path, exc: OSError) -> ScenarioError:
+    """A path the file system refuses to look at (a name too long, a loop of links)."""
+    return ScenarioError(str(path), "", f"cannot use this path: {exc.strerror or exc}")
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse a workshops folder that is a file (``--dir FILE``) with what is wrong."""
+    try:
+        is_file = folder.exists() and not folder.is_dir()
+    except OSError as exc:
+        raise _unusable(folder, exc) from None
+    if is_file:
+        raise ScenarioError(
+            f"workshops folder {folder}", "",
+            "is not a folder; give --dir (or $SHIPIT_WORKSHOPS) the folder that holds "
+            "workshop sessions",
+        )  # fmt: skip
+
+
+def damaged(path: Path, detail: str) -> ScenarioError:
+    """The one-line error for a file that is not (or no longer) a session database."""
+    return ScenarioError(str(path), "", f"not a Ship It workshop session ({detail})")
+
+
+def session_error(path: Path, exc: sqlite3.Error) -> Exception:
+    """What a SQLite error on the session at ``path`` means, as a one-line error.
+
+    A corrupt file, a file that is not SQLite or a database without the session's tables
+    is bad input (:func:`damaged`, exit status 2); a locked, read-only or full database is
+    a failure of the environment (:class:`~sim.outputs.OutputError`, exit status 1).
+    """
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    code = getattr(exc, "sqlite_errorname", None) or ""
+    bad_file = code in _DAMAGED or code.startswith("SQLITE_CONSTRAINT")
+    if bad_file or not (code or isinstance(exc, sqlite3.OperationalError)):
+        return damaged(path, detail)
+    return OutputError(f"{path}: cannot use the workshop session: {detail}", EXIT_FAILURE)
+
+
+def _expected_columns() -> dict[str, list[str]]:
+    """Each table of :data:`SCHEMA` and its columns, read from SQLite itself."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA)
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
+            for t in tables
+            if not t.startswith("sqlite_")
+        }
+    finally:
+        conn.close()
+
+
 class Store:
     """A connection to one session database (one per process or object; never shared)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
+        """Connect to ``path``: an existing database, never created here unless ``create``
+        (so opening a missing or damaged session writes nothing)."""
         self.path = path
-        self.conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
+        target = path.absolute().as_uri() + ("?mode=rwc" if create else "?mode=rw")
+        try:
+            self.conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False, uri=True,
+            )  # fmt: skip
+        except sqlite3.Error as exc:
+            raise session_error(path, exc) from None
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if create:  # WAL is a property of the file: set once, when it is made
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise session_error(path, exc) from None
 
     @classmethod
     def create(cls, path: Path, populate: Callable[[sqlite3.Connection], None]) -> Store:
         """A new session database at ``path`` (its folder must not exist yet).
 
-        ``populate`` fills it in the same transaction that creates the tables, so a session
-        is either complete or absent.
+        The session is built in a hidden temporary folder beside its own and renamed into
+        place only once complete, so a failed or interrupted create leaves no session that
+        "exists" (folders made for it are removed again); an existing one is never touched.
         """
+        folder = path.parent.parent
+        _check_folder(folder)
         try:
-            path.parent.parent.mkdir(parents=True, exist_ok=True)
-            path.parent.mkdir()
-        except FileExistsError:
-            raise ScenarioError(str(path.parent), "", "a workshop of that name exists") from None
+            taken = path.parent.exists() or path.parent.is_symlink()
+            if taken and path.exists():
+                what = "a workshop of that name exists"
+            elif taken and path.parent.is_dir():
+                what = f"the folder exists but holds no {DB_NAME}; remove it or choose another name"
+            else:
+                what = "exists and is not a workshop folder; choose another name"
+            made = [p for p in (folder, *folder.parents) if not p.exists()]
         except OSError as exc:
-            raise ScenarioError(str(path.parent), "", f"cannot create: {exc.strerror}") from None
-        store = cls(path)
-        with store.transaction() as conn:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            populate(conn)
-        return store
+            raise _unusable(path.parent, exc) from None
+        if taken:
+            raise ScenarioError(str(path.parent), "", what)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{path.parent.name}.", suffix=".tmp",
+                                            dir=folder))  # fmt: skip
+        except OSError as exc:
+            _remove_folders(made)
+            problem = f"cannot create the session: {exc.strerror or exc}"
+            raise ScenarioError(str(path.parent), "", problem) from None
+        try:
+            umask = os.umask(0)  # mkdtemp makes it private; a session folder is not
+            os.umask(umask)
+            staging.chmod(0o777 & ~umask)
+            store = cls(staging / path.name, create=True)
+            try:
+                with store.transaction() as conn:
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    populate(conn)
+            except sqlite3.Error as exc:
+                raise session_error(path, exc) from None
+            finally:
+                store.close()  # checkpoints the WAL into the file before the rename
+            try:
+                os.rename(staging, path.parent)
+            except OSError as exc:
+                if path.parent.exists():
+                    raise ScenarioError(
+                        str(path.parent), "", "a workshop of that name exists"
+                    ) from None
+                problem = f"cannot create the session: {exc.strerror or exc}"
+                raise ScenarioError(str(path.parent), "", problem) from None
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            _remove_folders(made)
+            if isinstance(exc, OSError):
+                problem = f"cannot create the session: {exc.strerror or exc}"
+                raise ScenarioError(str(path.parent), "", problem) from None
+            raise
+        return cls.open(path)
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """The existing session database at ``path``."""
-        if not path.is_file():
+        """The existing session database at ``path``, its tables checked.
+
+        A file that is not a session database (truncated, garbage, another SQLite file,
+        tables missing) is one :func:`damaged` error naming the file.
+        """
+        _check_folder(path.parent.parent)
+        try:
+            exists, regular = path.exists(), path.is_file()
+        except OSError as exc:
+            raise _unusable(path.parent, exc) from None
+        if not exists:
             raise ScenarioError(str(path.parent), "", "no such workshop")
-        return cls(path)
+        if not regular:
+            raise damaged(path, "not a regular file")
+        store = cls(path)
+        try:
+            store.check()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def check(self) -> None:
+        """Refuse a database that is damaged or lacks the session's tables and columns."""
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise damaged(self.path, f"damaged: {problems[0]}")
+            for table, columns in _EXPECTED.items():
+                found = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+                if not found:
+                    raise damaged(self.path, f"no table {table!r}")
+                if found != columns:
+                    raise damaged(self.path, f"table {table!r} has other columns")
+        except sqlite3.Error as exc:
+            raise session_error(self.path, exc) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -124,7 +273,8 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -135,3 +285,13 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """Remove folders this process made (innermost first) if they are still empty."""
+    for folder in made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+_EXPECTED = _expected_columns()

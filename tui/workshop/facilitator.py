@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from sim.errors import ScenarioError
 from sim.workshop.deck import Deck, load_deck
-from sim.workshop.session import FINISHED, PLANNING, Workshop
+from sim.workshop.session import FINISHED, PLANNING, DebriefError, Workshop
 from sim.workshop.store import Store
 
 from ..display import FOUR_KEYS, tier_style
@@ -361,7 +361,9 @@ class FacilitatorScreen(Screen[None]):
         self.remove_class("-busy")
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(str(error), title="Round not played", severity="error")
+            # A failed debrief comes after the round is stored: the round was played.
+            title = "Debrief not written" if isinstance(error, DebriefError) else "Round not played"
+            self.notify(str(error), title=title, severity="error")
         else:
             self.notify("Round played: results are on the leaderboard.")
         self.poll()
