@@ -23,8 +23,12 @@ run: $(STAMP)  ## Run the default scenario and print its DORA scorecard
 play: $(STAMP)  ## Play the game in this terminal (SCENARIO=elite to choose another)
 	$(BIN)/shipit play $(SCENARIO)
 
-serve: $(STAMP)  ## Publish the game in the browser for a workshop on this network
-	$(BIN)/shipit serve
+# make serve HOST=0.0.0.0 SERVE_ARGS=--token: other machines, with a join token.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVE_ARGS ?=
+serve: $(STAMP)  ## Publish the game in the browser (HOST=0.0.0.0 PORT=8000 SERVE_ARGS=--token)
+	$(BIN)/shipit serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
 
 test: $(STAMP)  ## Lint, check formatting, check generated docs, run the whole suite
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import deque
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -55,8 +56,11 @@ class ShipItApp(App[None]):
         budget: float | None = None,
         game: Game | None = None,
         choose: bool = False,
+        saves_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.saves_dir = saves_dir
+        """Served mode (``--served-saves``): saves go only here, under generated names."""
         self.scenario_ref = scenario
         self.seed = seed
         self.rounds = rounds

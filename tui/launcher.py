@@ -9,16 +9,55 @@ status 2, as everywhere in ``shipit``.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.argtypes import positive, seed
+from sim.argtypes import number, seed, whole
+from sim.limits import (
+    BUDGET_PERSON_DAYS_MAX,
+    HORIZON_DAYS_MAX,
+    ROUND_DAYS_MIN,
+    ROUNDS_MAX,
+    game_length_problem,
+)
 from sim.workshop.cli import dir_option
+
+from .serve_defaults import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_PORT,
+    DEFAULT_SAVES,
+    MAX_SESSIONS_LIMIT,
+)
 
 PROG = "shipit"
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,128}")
+"""A join token: URL-safe characters, long enough not to be guessed by accident."""
+GENERATE_TOKEN = ""
+"""``--token`` without a value: generate one."""
+
+
+def token_type(text: str) -> str:
+    """A join token given on the command line (``--token VALUE``; alone: generate one)."""
+    if text != GENERATE_TOKEN and not TOKEN_PATTERN.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            "expected 8 to 128 letters, digits, - or _ (or --token alone for a random one)"
+        )
+    return text
+
+
+rounds_type = whole(1, ROUNDS_MAX)
+round_days_type = number(ROUND_DAYS_MIN, HORIZON_DAYS_MAX, low_open=False)
+budget_type = number(0, BUDGET_PERSON_DAYS_MAX)
+port_type = whole(1, 65535)
+DEFAULT_ROUNDS = 4
+DEFAULT_ROUND_DAYS = 91.0
 
 
 def add_team_options(parser: argparse.ArgumentParser, workshop_help: str) -> None:
@@ -40,17 +79,24 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", metavar="N", type=seed, help="master random seed")
     parser.add_argument("--replay", metavar="FILE", help="replay a saved game")
     parser.add_argument(
-        "--rounds", metavar="R", type=positive(int), default=4, help="rounds (default 4)"
-    )
-    parser.add_argument(
-        "--round-days", metavar="D", type=positive(float), default=91.0,
-        help="simulated days per round (default 91, a quarter)",
+        "--rounds", metavar="R", type=rounds_type, default=DEFAULT_ROUNDS,
+        help=f"rounds, 1 to {ROUNDS_MAX} (default {DEFAULT_ROUNDS})",
     )  # fmt: skip
     parser.add_argument(
-        "--budget", metavar="PD", type=positive(float), default=None,
+        "--round-days", metavar="D", type=round_days_type, default=DEFAULT_ROUND_DAYS,
+        help=f"simulated days per round, {ROUND_DAYS_MIN:g} to {HORIZON_DAYS_MAX:g} "
+        "(default 91, a quarter)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--budget", metavar="PD", type=budget_type, default=None,
         help="person-days each round may invest in practices and people (default: no limit)",
     )  # fmt: skip
     parser.add_argument("--choose", action="store_true", help="start on the scenario chooser")
+    parser.add_argument(
+        "--served-saves", metavar="DIR", default=None,
+        help="save games only into DIR, under generated names (what `shipit serve` "
+        "gives every player's game)",
+    )  # fmt: skip
     add_team_options(parser, "join a workshop session as a team (with --team)")
 
 
@@ -68,20 +114,51 @@ def add_commands(subparsers: Any) -> None:
     serve = subparsers.add_parser(
         "serve",
         help="publish the game in a browser for players on a local network",
-        description="Serve the game with textual-serve: each browser tab plays its own game.",
+        description="Serve the game with textual-serve: each browser tab plays its own game. "
+        "Listens on 127.0.0.1 unless --host says otherwise; for other machines use "
+        "--host 0.0.0.0 --token and hand out the printed address.",
     )
     serve.add_argument(
         "scenario", metavar="SCENARIO", nargs="?", default=None,
         help="scenario every player starts on (default: legacy-enterprise)",
     )  # fmt: skip
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument(
-        "--public-url", metavar="URL", help="URL players open (default: http://<LAN-IP>:PORT)"
+        "--host", default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
+        "0.0.0.0 for every network)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--port", metavar="N", type=port_type, default=DEFAULT_PORT,
+        help=f"port, 1 to 65535 (default {DEFAULT_PORT})",
+    )  # fmt: skip
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="URL players open (default: http://HOST:PORT; this machine's LAN address "
+        "for --host 0.0.0.0)",
     )
+    serve.add_argument(
+        "--token", metavar="VALUE", nargs="?", const=GENERATE_TOKEN, default=None, type=token_type,
+        help="require a join token: players need the printed address with ?token=...; "
+        "without VALUE a random one (write SCENARIO before --token, or --token=VALUE)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--max-sessions", metavar="N", type=whole(1, MAX_SESSIONS_LIMIT),
+        default=DEFAULT_MAX_SESSIONS,
+        help=f"most games running at once, one per browser tab (default "
+        f"{DEFAULT_MAX_SESSIONS}); beyond it a visitor is told the game is full",
+    )  # fmt: skip
+    serve.add_argument(
+        "--saves", metavar="DIR", default=DEFAULT_SAVES,
+        help=f"folder on this machine that players' saved games go to, under generated "
+        f"names (default ./{DEFAULT_SAVES})",
+    )  # fmt: skip
     serve.add_argument("--seed", metavar="N", type=seed, help="master random seed")
-    serve.add_argument("--rounds", metavar="R", type=positive(int), help="rounds")
-    serve.add_argument("--budget", metavar="PD", type=positive(float), help="budget per round")
+    serve.add_argument("--rounds", metavar="R", type=rounds_type, help="rounds")
+    serve.add_argument(
+        "--round-days", metavar="D", type=round_days_type, help="simulated days per round"
+    )
+    serve.add_argument("--budget", metavar="PD", type=budget_type, help="budget per round")
     add_team_options(serve, "serve one team of a workshop session in the browser (with --team)")
     serve.set_defaults(handler=cmd_serve)
 
@@ -114,13 +191,22 @@ def build_team_app(args: argparse.Namespace) -> Any:
     return TeamApp(workshop, args.team)
 
 
+def check_game_length(command: str, rounds: int, round_days: float) -> None:
+    """Refuse a game longer than a run may be, before anything starts (one line)."""
+    from sim.errors import ScenarioError
+
+    problem = game_length_problem(rounds, round_days)
+    if problem:
+        raise ScenarioError(command, "--rounds × --round-days", problem)
+
+
 def build_app(args: argparse.Namespace) -> Any:
     """The app for parsed ``play`` arguments; input errors raise ScenarioError."""
     from sim.errors import ScenarioError
 
     if getattr(args, "workshop", None) or getattr(args, "team", None):
         return build_team_app(args)
-    from sim.game import Game
+    from sim.game import Game, GameError
     from sim.loading import load_scenario
 
     from .app import DEFAULT_SCENARIO, ShipItApp
@@ -131,6 +217,7 @@ def build_app(args: argparse.Namespace) -> Any:
         "rounds": args.rounds,
         "round_days": args.round_days,
         "budget": args.budget,
+        "saves_dir": Path(args.served_saves) if getattr(args, "served_saves", None) else None,
     }
     if args.replay:
         path = Path(args.replay)
@@ -138,21 +225,43 @@ def build_app(args: argparse.Namespace) -> Any:
             raise ScenarioError(args.replay, "", "no such file (a game saved with s)")
         game = Game.load(path)
         return ShipItApp(game.scenario, game=game, **options)
+    check_game_length("play", args.rounds, args.round_days)
     scenario = load_scenario(ref or DEFAULT_SCENARIO)
-    game = None if args.choose else Game(
-        scenario,
-        seed=args.seed,
-        round_days=args.round_days,
-        rounds=args.rounds,
-        budget_person_days=args.budget,
-    )  # fmt: skip
+    try:
+        game = None if args.choose else Game(
+            scenario,
+            seed=args.seed,
+            round_days=args.round_days,
+            rounds=args.rounds,
+            budget_person_days=args.budget,
+        )  # fmt: skip
+    except GameError as exc:  # settings the game refuses: one line, like any input
+        raise ScenarioError("play", "", str(exc)) from None
     return ShipItApp(scenario, game=game, choose=args.choose, **options)
 
 
+def run_app(app: Any) -> int:
+    """Run a Textual app; its exit status: 0 when it ended normally, else non-zero.
+
+    Textual reports a crash inside the app itself (and sets ``return_code`` to 1); an
+    exception escaping ``run`` is one line here, status 1.
+    """
+    try:
+        app.run()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(f"{PROG}: the game stopped: {detail}", file=sys.stderr)
+        return EXIT_FAILURE
+    code = app.return_code
+    if code is None or code == 0:
+        return 0
+    return code if isinstance(code, int) and 0 < code < 256 else EXIT_FAILURE
+
+
 def cmd_play(args: argparse.Namespace) -> int:
-    app = build_app(args)
-    app.run()
-    return 0
+    return run_app(build_app(args))
 
 
 def cmd_facilitate(args: argparse.Namespace) -> int:
@@ -160,13 +269,27 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
 
     from .workshop.facilitator import FacilitatorApp
 
-    FacilitatorApp(Workshop.open(args.name, args.dir), debrief=not args.no_debrief).run()
-    return 0
+    app = FacilitatorApp(Workshop.open(args.name, args.dir), debrief=not args.no_debrief)
+    return run_app(app)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from sim.errors import ScenarioError
+    from sim.loading import builtin_names
+    from sim.outputs import OutputError
 
+    from .serve import new_token, serve
+
+    token = args.token
+    if token == GENERATE_TOKEN:
+        token = new_token()
+    elif token is not None and token in builtin_names():
+        raise ScenarioError(
+            "serve --token",
+            "",
+            f"{token!r} is a scenario name; write the scenario before --token "
+            "(or --token=VALUE for that token)",
+        )
     forwarded: list[str] = []
     if args.scenario:
         forwarded.append(args.scenario)
@@ -174,20 +297,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded += ["--seed", str(args.seed)]
     if args.rounds is not None:
         forwarded += ["--rounds", str(args.rounds)]
+    if args.round_days is not None:
+        forwarded += ["--round-days", repr(args.round_days)]
     if args.budget is not None:
-        forwarded += ["--budget", str(args.budget)]
-    if args.scenario:  # check it now rather than in every player's session
+        forwarded += ["--budget", repr(args.budget)]
+    # Check now rather than in every player's session.
+    check_game_length("serve", args.rounds or DEFAULT_ROUNDS, args.round_days or DEFAULT_ROUND_DAYS)
+    if args.scenario:
         from sim.loading import load_scenario
 
         load_scenario(args.scenario)
+    saves: Path | None = None
     if args.workshop or args.team:
         # One server per team (e.g. ports 8001, 8002 …): each browser tab joins that team.
+        # A team's client has no save key: the session folder keeps the game.
         build_team_app(args)  # checks the session and the team before serving
         forwarded = ["--workshop", args.workshop, "--team", args.team]
         if args.dir:
             forwarded += ["--dir", args.dir]
+    else:
+        saves = Path(args.saves).resolve()
+        try:
+            saves.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"serve --saves {args.saves}: {exc.strerror or exc}") from None
+        forwarded += ["--served-saves", str(saves)]
+    options: dict[str, Any] = {}
+    if token is not None:
+        options["token"] = token
+    if args.max_sessions != DEFAULT_MAX_SESSIONS:
+        options["max_sessions"] = args.max_sessions
+    if saves is not None:
+        options["saves"] = saves
     try:
-        serve(args.host, args.port, args.public_url, forwarded)
+        serve(args.host, args.port, args.public_url, forwarded, **options)
     except KeyboardInterrupt:
         return 0
     return 0

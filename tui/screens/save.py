@@ -1,7 +1,19 @@
-"""Ask where to save the game."""
+"""Ask where to save the game, or, in a served game, what to call it.
+
+In a terminal the player types a path and the board saves there.  In a served game
+(``shipit serve`` runs every game with ``--served-saves DIR``, so ``app.saves_dir`` is
+set) what the player types is never a path: it is reduced to a label of at most 40
+letters, digits, ``-`` and ``_``, embedded in a generated name
+(``game-<timestamp>-<label>-<random>.json``) inside that folder, and this screen saves
+the game itself and tells the player the name it used.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -10,9 +22,47 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+LABEL_MAX = 40
+LABEL_CHARS = "A-Za-z0-9_-"
+
+
+def clean_label(text: str) -> str:
+    """``text`` reduced to ``[A-Za-z0-9_-]{0,40}``: other runs of characters become ``-``."""
+    label = re.sub(f"[^{LABEL_CHARS}]+", "-", text).strip("-_")
+    return label[:LABEL_MAX].strip("-_")
+
+
+def default_label(default_name: str) -> str:
+    """The label offered for a served save, from the terminal's default file name."""
+    stem = default_name.removesuffix(".json").removeprefix("shipit-game-")
+    return clean_label(stem)
+
+
+def served_save_path(saves_dir: Path, typed: str, now: datetime | None = None) -> Path:
+    """A new file in ``saves_dir`` named from the time, ``typed`` (as a label) and chance.
+
+    Whatever ``typed`` holds (``../../etc/passwd``, ``/tmp/x``), the result is a fresh
+    name directly inside ``saves_dir``.
+    """
+    folder = Path(saves_dir).resolve()
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    label = clean_label(typed)
+    middle = f"{stamp}-{label}" if label else stamp
+    while True:
+        path = folder / f"game-{middle}-{secrets.token_hex(4)}.json"
+        if not path.exists():
+            break
+    if path.parent != folder:  # cannot happen with the names above; kept as the rule
+        raise ValueError(f"{path} is not inside {folder}")
+    return path
+
 
 class SaveScreen(ModalScreen[str | None]):
-    """A file name, prefilled; enter saves, escape cancels."""
+    """A file name, prefilled; enter saves, escape cancels.
+
+    Served (``app.saves_dir`` set): a label instead of a path; the screen saves into
+    that folder and dismisses with None, so nothing else writes a file.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     HELP: ClassVar[dict[str, str]] = {"cancel": "Do not save"}
@@ -20,11 +70,30 @@ class SaveScreen(ModalScreen[str | None]):
     def __init__(self, default: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.default = default
+        self.saved_path: Path | None = None
+        """Served mode: where the game went (for tests and the notification)."""
+
+    @property
+    def saves_dir(self) -> Path | None:
+        folder = getattr(self.app, "saves_dir", None)
+        return Path(folder) if folder is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save"):
-            yield Static("Save the game (seed, scenario and your commands) to:")
-            yield Input(self.default, id="save-path")
+            if self.saves_dir is None:
+                yield Static("Save the game (seed, scenario and your commands) to:")
+                yield Input(self.default, id="save-path")
+            else:
+                yield Static(
+                    "Save the game (seed, scenario and your commands) on the server, "
+                    "named (letters, digits, - and _):"
+                )
+                yield Input(
+                    default_label(self.default),
+                    id="save-path",
+                    restrict=f"[{LABEL_CHARS}]*",
+                    max_length=LABEL_MAX,
+                )
             yield Static("enter: save   escape: cancel", classes="hint")
 
     def on_mount(self) -> None:
@@ -32,7 +101,32 @@ class SaveScreen(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        saves_dir = self.saves_dir
+        if saves_dir is None:
+            self.dismiss(event.value.strip() or None)
+            return
+        self.save_served(saves_dir, event.value)
+        self.dismiss(None)
+
+    def save_served(self, saves_dir: Path, typed: str) -> bool:
+        """Save the app's game under a generated name in ``saves_dir``."""
+        game = getattr(self.app, "game", None)
+        if game is None:
+            self.app.notify("There is no game to save.", severity="warning")
+            return False
+        try:
+            saves_dir.mkdir(parents=True, exist_ok=True)
+            path = served_save_path(saves_dir, typed)
+            game.save(path)
+        except (OSError, ValueError):  # GameError and ScenarioError are ValueErrors
+            self.app.notify("Could not save the game on the server.", severity="error")
+            return False
+        self.saved_path = path
+        self.app.notify(
+            f"Saved on the server as {path.name}: the facilitator can replay it.",
+            title="Saved",
+        )
+        return True
 
     def action_cancel(self) -> None:
         self.dismiss(None)
