@@ -181,11 +181,7 @@ def load_run_case(
     A saved game from ``shipit play`` brings its scenario, seed and timestamped commands,
     so a played game runs like any scenario: over replications, against other variants.
     """
-    scenario, commands = load_case(ref)
-    if commands:
-        # Cover the whole game: the horizon reaches at least past its last move.
-        days_needed = max(scenario.run.days, commands[-1][0] / 24.0 + 1.0)
-        scenario = scenario.with_values({"run.days": float(days_needed)})
+    scenario, commands = load_case(ref)  # its horizon already covers the game's moves
     return _with_run_overrides(scenario, sets, seed, days), commands
 
 

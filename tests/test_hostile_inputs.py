@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import signal
 import subprocess
@@ -20,13 +21,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.game import Game
+from sim.loading import load_scenario
 from sim.metrics.fold import IncidentRecord
 from sim.metrics.summary import impact_integral
+from sim.model.commands import SetPractice
 
 
 def _overlapping_incidents(n: int) -> list[IncidentRecord]:
@@ -280,3 +285,68 @@ def test_escape_codes_in_a_message_never_reach_the_terminal(tmp_path: Path) -> N
     assert status == 2
     _assert_clean_end(status, err)
     assert "\\u001b[2J" in err
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Key paths (keys and list indices) of every value in a JSON document, tables too."""
+    paths: list[tuple[Any, ...]] = []
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        paths.append((*prefix, key))
+        if isinstance(value, dict | list) and value:
+            paths.extend(_paths(value, (*prefix, key)))
+    return paths
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    """The value at a key path of a JSON document."""
+    for key in path:
+        document = document[key]
+    return document
+
+
+@pytest.fixture(scope="module")
+def saved_game(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A genuine saved game: three 10-day rounds of a 60-day elite run, one move."""
+    scenario = load_scenario("elite").with_values({"run.days": 60, "run.warmup_days": 10})
+    game = Game(scenario, rounds=3, round_days=10, budget_person_days=500)
+    game.advance(24 * 3)
+    game.apply(SetPractice("postmortems", "blameless"))
+    game.advance(24 * 5)
+    path = tmp_path_factory.mktemp("game") / "game.json"
+    game.save(path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_saved_games_end_cleanly(
+    tmp_path: Path, saved_game: dict[str, Any], data: st.DataObject
+) -> None:
+    """A genuine saved game with numbers scaled and values replaced or removed, run as a
+    research case.
+
+    Edits inside ``scenario`` are refused by the hash check; the others reach the
+    document's bounds, the command checks and, when valid, a replayed run.
+    """
+    document = json.loads(json.dumps(saved_game))
+    for _ in range(data.draw(st.integers(min_value=1, max_value=2), label="edits")):
+        paths = [p for p in _paths(document) if p[0] != "scenario" or len(p) <= 3]
+        numbers = [p for p in paths if p[0] != "scenario" and _is_number(_at(document, p))]
+        action = data.draw(st.sampled_from(["scale"] * 3 + ["replace", "delete"]))
+        if action == "scale" and numbers:
+            path = data.draw(st.sampled_from(numbers), label="number")
+            factor = data.draw(st.sampled_from([0, 1e-3, 0.5, 2, 10, 1e3]), label="factor")
+            value = _at(document, path)
+            _at(document, path[:-1])[path[-1]] = type(value)(value * factor)
+            continue
+        path = data.draw(st.sampled_from(paths), label="path")
+        parent = _at(document, path[:-1])
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(ODD_VALUES, label="value")
+    file = tmp_path / "fuzzed.json"
+    # allow_nan: NaN and Infinity as JSON's extension writes them, which json.loads reads.
+    file.write_text(json.dumps(document, allow_nan=True), encoding="utf-8")
+    _assert_clean_end(*_shipit("run", str(file), "--quiet"))
