@@ -28,6 +28,10 @@ SCENARIO_MAX_BYTES = 1024 * 1024
 """Largest scenario file read: 1 MiB.  The built-in scenarios are a few kilobytes; a file
 of megabytes is a mistake (a log, a binary, ``/dev/zero``) and is refused."""
 
+METADATA_MAX_BYTES = 256 * 1024 * 1024
+"""Largest sweep metadata file (``_sweep.json``) read: 256 MiB.  Its design points grow
+with the sweep (a few MB for the largest Sobol' designs); far larger is not a sweep's."""
+
 _CHUNK = 64 * 1024
 """Bytes asked of the file per read."""
 
@@ -153,6 +157,7 @@ def read_text_input(
 
 
 __all__ = [
+    "METADATA_MAX_BYTES",
     "SCENARIO_MAX_BYTES",
     "decode_text",
     "read_input_bytes",

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ScenarioError
+from ..inputs import METADATA_MAX_BYTES, read_text_input
 
 SPEC_FILE = "_sweep.json"
 PART_GLOB = "part-*.parquet"
@@ -150,12 +151,13 @@ def load_sweep(directory: Path) -> Sweep:
 def _read_spec(path: Path) -> dict[str, Any]:
     """The parsed ``_sweep.json``, with its required keys checked."""
     source = str(path)
+    text = read_text_input(path, source, limit=METADATA_MAX_BYTES, what="sweep metadata (JSON)")
     try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, "", f"cannot read: {exc}") from None
+        spec = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(source, "", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(source, "", "not valid JSON: nested too deeply") from None
     if not isinstance(spec, dict):
         raise ScenarioError(source, "", "expected a JSON object")
     for key, kind in (("design", dict), ("factors", dict), ("metrics", list),

@@ -3,13 +3,16 @@
 ``load_sweep(path)`` reads and validates a sweep file (:mod:`sim.sweep.spec`),
 ``run_sweep(spec, out_dir)`` runs it on a local process pool or on Dask
 (:mod:`sim.sweep.runner`) and writes the result directory (:mod:`sim.sweep.store`);
-``shipit sweep SPEC --out DIR`` is the command (:mod:`sim.sweep.cli`).
+``shipit sweep SPEC --out DIR`` is the command (:mod:`sim.sweep.cli`);
+``read_results(DIR)`` reads the runs back, one row per run (the latest, after
+``--retry-errors``).
 """
 
 from .design import Design, Factor, build_design
 from .execute import run_point
 from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep, sweep_document
 from .spec import ALL_METRICS, DEFAULT_METRICS, SweepSpec, load_sweep, run_seed
+from .store import read_results
 
 __all__ = [
     "ALL_METRICS",
@@ -22,6 +25,7 @@ __all__ = [
     "build_design",
     "check_out_dir",
     "load_sweep",
+    "read_results",
     "run_point",
     "run_seed",
     "run_sweep",

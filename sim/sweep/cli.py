@@ -5,7 +5,9 @@ of a :data:`sim.cli.Extension`); :func:`main` runs it on its own, as
 ``python -m sim.sweep SPEC --out DIR``.  The error contract is the CLI's: a bad spec or
 output directory is one line on stderr and exit status 2 (the exceptions propagate to
 :func:`sim.cli.main`), Ctrl-C or SIGTERM writes what is finished and exits 130 with the
-command that resumes, and rerunning a finished sweep does nothing and says so.
+command that resumes, and rerunning a finished sweep does nothing and says so (and how
+many runs have status error: ``--retry-errors`` reruns them).  A lost worker pool or Dask
+cluster is one line and exit status 1: the finished rows are kept, rerunning resumes.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..argtypes import positive_int
+from ..argtypes import workers_count
 from ..progress import runs_progress
 from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep
 from .spec import load_sweep
@@ -44,7 +46,7 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="result directory: new (its parent must exist), empty, or one to resume",
     )  # fmt: skip
     sweep.add_argument(
-        "--workers", "-w", metavar="N", type=positive_int, default=None,
+        "--workers", "-w", metavar="N", type=workers_count, default=None,
         help="worker processes (default: all cores); with --scheduler local, the "
         "LocalCluster's workers",
     )  # fmt: skip
@@ -52,6 +54,10 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--scheduler", metavar="ADDRESS|local", default=None,
         help="run on Dask: 'local' starts a LocalCluster, an address such as "
         "tcp://host:8786 uses that cluster (default: a local process pool)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--retry-errors", action="store_true",
+        help='also rerun the runs stored with status "error" (the new row supersedes the old)',
     )  # fmt: skip
     sweep.add_argument("--quiet", "-q", action="store_true", help="no progress, no summary")
     sweep.set_defaults(handler=cmd_sweep)
@@ -65,6 +71,8 @@ def _resume_command(args: argparse.Namespace) -> str:
         argv += ["--workers", str(args.workers)]
     if args.scheduler is not None:
         argv += ["--scheduler", args.scheduler]
+    if getattr(args, "retry_errors", False):
+        argv.append("--retry-errors")
     return shlex.join(argv)
 
 
@@ -111,12 +119,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     quiet = args.quiet
     where = "a local pool" if args.scheduler is None else f"Dask ({args.scheduler})"
 
-    def announce(todo: int, total: int) -> None:
+    retry = bool(getattr(args, "retry_errors", False))
+
+    def announce(todo: int, total: int, errors: int) -> None:
         if quiet or todo == 0:
             return
         before = total - todo
         if before:
-            print(f"resuming: {before} of {total} runs are already in {out}")
+            print(f"resuming: {before} of {total} runs are already in {out}{_failed(errors)}")
         print(
             f"sweep {spec.name}: {_count(todo, 'run')} ({_count(spec.points, 'point')} × "
             f"{_count(spec.replications, 'replication')}, {spec.design.method}) on {where} "
@@ -126,8 +136,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     with _progress(spec.name, quiet) as (start, done), _sigterm_interrupts():
 
-        def on_start(todo: int, total: int) -> None:
-            announce(todo, total)
+        def on_start(todo: int, total: int, errors: int) -> None:
+            announce(todo, total, errors)
             start(todo, total)
 
         try:
@@ -138,6 +148,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 on_done=done,
                 on_start=on_start,
+                retry_errors=retry,
             )
         except SweepInterrupted as exc:
             interrupted: SweepSummary | None = exc.summary
@@ -160,19 +171,27 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _failed(errors: int) -> str:
+    """`` (3 with status error; --retry-errors reruns them)``, or nothing."""
+    if not errors:
+        return ""
+    them = "it" if errors == 1 else "them"
+    return f" ({errors} with status error; add --retry-errors to rerun {them})"
+
+
 def _report(summary: SweepSummary) -> str:
     """The closing line: what ran, how fast, how many failed, where the rows are."""
-    failed = summary.errors_total
-    failures = f" ({failed} with status error)" if failed else ""
+    failures = _failed(summary.errors_total)
     if summary.nothing_to_do:
         return f"nothing to do: all {summary.total} runs are in {summary.out_dir}{failures}"
     rate = summary.ran / summary.elapsed if summary.elapsed > 0 else 0.0
     errors = (
         f", {summary.errors} failed (see the status and error columns)" if summary.errors else ""
     )
+    retried = f" (rerun: {_count(summary.retried, 'error row')})" if summary.retried else ""
     return (
-        f"done: {summary.ran} runs in {summary.elapsed:.1f} s ({rate:.1f} runs/s){errors}; "
-        f"{summary.done} of {summary.total} runs are in {summary.out_dir}"
+        f"done: {summary.ran} runs{retried} in {summary.elapsed:.1f} s ({rate:.1f} runs/s)"
+        f"{errors}; {summary.done} of {summary.total} runs are in {summary.out_dir}{failures}"
     )
 
 

@@ -7,21 +7,29 @@ submits the same :func:`~sim.sweep.execute.run_point` either way.  Only a few ru
 worker are in flight at once and finished rows go to disk in parts, so memory stays flat
 however many runs there are.
 
-Faults: a run that raises is a row with ``status = "error"``; Ctrl-C (or SIGTERM in the
-CLI) writes what is finished, stops the workers and raises :class:`SweepInterrupted`;
-after ``kill -9`` at most the rows gathered since the last part are lost, and rerunning
-redoes exactly the runs that are missing.  A finished sweep reruns nothing.
+Faults: a model run that raises is a row with ``status = "error"`` and the real error
+text; ``retry_errors=True`` (``--retry-errors``) reruns those runs, and the new row
+supersedes the old one.  Ctrl-C (or SIGTERM in the CLI) writes what is finished, stops
+the workers and raises :class:`SweepInterrupted`; after ``kill -9`` at most the rows
+gathered since the last part are lost, and rerunning redoes exactly the runs that are
+missing.  A finished sweep reruns nothing.
+
+Infrastructure failures are not model errors and leave no rows: a dead pool worker, or on
+Dask a lost scheduler connection, a ``KilledWorker``, a cancelled run, a scheduler that
+stops answering or a cluster without workers for :data:`CLUSTER_TIMEOUT_SECONDS`, stops
+the sweep with :class:`~sim.outputs.OutputError` (exit status 1) and one line; the rows
+already finished are written, the runs in flight are not, and rerunning the same command
+runs them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
 import platform
-import signal
-import threading
 import time
 import typing
 import uuid
@@ -35,8 +43,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sim import __version__
+from sim.errors import ScenarioError
+from sim.inputs import METADATA_MAX_BYTES, read_text_input
 from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError, atomic_write, check_output_dir
 
+from ..workers import init_worker, stop_pool
 from .execute import ERROR, run_point
 from .spec import SweepSpec
 from .store import (
@@ -46,7 +57,7 @@ from .store import (
     PartWriter,
     arrow_schema,
     lock_directory,
-    read_done,
+    read_stored,
     remove_stray,
 )
 
@@ -56,10 +67,26 @@ WINDOW_PER_WORKER = 4
 SECONDS_PER_PART = 10.0
 """Write buffered rows at least this often, so a kill loses little."""
 
-ORPHAN_POLL_SECONDS = 0.5
-"""How often a pool worker checks that the sweep that started it is still alive."""
+CLUSTER_TIMEOUT_SECONDS = 30.0
+"""Longest a Dask sweep waits on a cluster that stopped answering or has no workers before
+it stops with exit status 1 (Dask's own ``distributed.comm.timeouts.tcp`` is 30 s too).  A
+connection the scheduler closed, a ``KilledWorker`` or a cancelled run stops it at once."""
+CONNECT_SECONDS = 15.0
+"""Longest wait to connect to a Dask scheduler address."""
+HEALTH_SECONDS = 1.0
+"""How often a waiting Dask sweep checks its connection and asks for the workers."""
+FETCH_SECONDS = 10.0
+"""Longest wait to fetch a finished run's row (a few hundred bytes) from its worker."""
+POLL_SECONDS = 0.05
+"""How often a Dask sweep looks for finished runs between health checks."""
+SETTLE_SECONDS = 1.0
+"""After a run the cluster failed, how long to wait to learn whether the scheduler is gone."""
+CLOSE_SECONDS = 5.0
+"""Longest wait for the Dask client (and a LocalCluster) to close after a failure."""
 
 OnDone = Callable[[dict[str, Any]], None]
+OnStart = Callable[[int, int, int], None]
+"""Takes the runs to do, the runs in the sweep and the stored error rows left as they are."""
 Handle = Callable[["_Task", dict[str, Any]], None]
 """Takes a finished run's task and row."""
 Execute = Callable[[Iterator["_Task"], Handle], None]
@@ -82,6 +109,8 @@ class SweepSummary:
     """Of those, runs that raised (status "error")."""
     errors_total: int
     """Runs with status "error" in the directory, this call's included."""
+    retried: int
+    """Runs stored with status "error" that this call set out to rerun (``retry_errors``)."""
     elapsed: float
     backend: str
     workers: int
@@ -130,16 +159,21 @@ def run_sweep(
     scheduler: str | None = None,
     on_done: OnDone | None = None,
     *,
-    on_start: Callable[[int, int], None] | None = None,
+    on_start: OnStart | None = None,
     rows_per_part: int | None = None,
+    retry_errors: bool = False,
 ) -> SweepSummary:
     """Run the sweep's missing runs into ``out_dir``; see the module docstring.
 
     ``workers``: local processes (default: all cores; 1 runs in this process) or, with
     ``scheduler="local"``, the LocalCluster's worker processes; ignored for a remote
-    scheduler (its workers decide).  ``on_start(todo, total)`` is called once the
-    directory is checked, ``on_done(row)`` after each run.  A directory holding a
-    different sweep is refused (:class:`OutputError`, status 2).
+    scheduler (its workers decide).  ``retry_errors`` also reruns the runs stored with
+    status "error" (their new rows supersede the old ones).  ``on_start(todo, total,
+    errors)`` is called once the directory is checked (``errors``: runs stored with status
+    "error" that this call leaves as they are), ``on_done(row)`` after each run.  A
+    directory holding a different sweep, or a corrupt part, is refused
+    (:class:`OutputError`, status 2, nothing changed); a lost worker pool or Dask cluster
+    stops the sweep (:class:`OutputError`, status 1) with the finished rows written.
     """
     started = time.perf_counter()
     out = check_out_dir(out_dir)
@@ -148,7 +182,9 @@ def run_sweep(
     out.mkdir(exist_ok=True)
     lock = lock_directory(out)
     try:
-        return _run_locked(spec, out, workers, scheduler, on_done, on_start, rows_per_part, started)
+        return _run_locked(
+            spec, out, workers, scheduler, on_done, on_start, rows_per_part, started, retry_errors
+        )
     finally:
         lock.close()
 
@@ -159,14 +195,20 @@ def _run_locked(
     workers: int | None,
     scheduler: str | None,
     on_done: OnDone | None,
-    on_start: Callable[[int, int], None] | None,
+    on_start: OnStart | None,
     rows_per_part: int | None,
     started: float,
+    retry_errors: bool,
 ) -> SweepSummary:
     document = _check_metadata(spec, out)  # again, now that no one else can write
-    remove_stray(out)
     total = spec.runs
-    done, before, errors_before = read_done(out, total)
+    schema = arrow_schema(spec.factors, spec.metrics)
+    stored = read_stored(out, total, schema)  # a corrupt part stops here, nothing changed
+    remove_stray(out)
+    done = stored.done(retry_errors)
+    retried = stored.errors if retry_errors else 0
+    errors_before = stored.errors - retried
+    before = stored.stored - retried
     todo = total - before
     cores = os.cpu_count() or 1
     if scheduler is None:
@@ -184,6 +226,7 @@ def _run_locked(
             ran=stats["ran"],
             errors=stats["errors"],
             errors_total=errors_before + stats["errors"],
+            retried=retried,
             elapsed=time.perf_counter() - started,
             backend="local" if scheduler is None else f"dask:{scheduler}",
             workers=count,
@@ -191,7 +234,7 @@ def _run_locked(
 
     if todo == 0:
         if on_start is not None:
-            on_start(0, total)
+            on_start(0, total, errors_before)
         return summary()
 
     writer: PartWriter | None = None
@@ -219,14 +262,13 @@ def _run_locked(
             if spec.keep_events:
                 (out / EVENTS_DIR).mkdir(exist_ok=True)
             size = rows_per_part or max(20, min(total // 50, 5000))
-            schema = arrow_schema(spec.factors, spec.metrics)
             writer = PartWriter(out, schema, size, SECONDS_PER_PART)
             if on_start is not None:
-                on_start(todo, total)
+                on_start(todo, total, errors_before)
             execute(_tasks(spec, done, out), handle)
     except KeyboardInterrupt:
         interrupted = True
-    except BrokenProcessPool as exc:
+    except (BrokenProcessPool, ClusterFailure) as exc:
         failure = exc
     finally:
         if writer is not None and document is not None:
@@ -236,6 +278,12 @@ def _run_locked(
     result = summary()
     if interrupted:
         raise SweepInterrupted(result)
+    if isinstance(failure, ClusterFailure):
+        raise OutputError(
+            f"the sweep stopped: {failure}; {result.done} of {total} runs are in {out} "
+            "(runs in flight were not recorded): rerun the same command to resume",
+            EXIT_FAILURE,
+        )
     if failure is not None:
         raise OutputError(
             f"a worker process died ({failure}); {result.done} of {total} runs are in {out}: "
@@ -271,20 +319,6 @@ def _call(spec: SweepSpec, task: _Task, base: Any) -> tuple[Any, ...]:
 # --------------------------------------------------------------------------- local pool
 
 
-def _init_worker(parent: int) -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them in order, and exit when
-    the parent is gone (``kill -9``) instead of lingering as orphans."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Poll the parent process id; once the worker is orphaned, exit at once."""
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_POLL_SECONDS)
-    os._exit(1)
-
-
 @contextlib.contextmanager
 def _local_backend(spec: SweepSpec, workers: int) -> Iterator[Execute]:
     """Run tasks here (1 worker) or over a process pool with a bounded window."""
@@ -297,7 +331,7 @@ def _local_backend(spec: SweepSpec, workers: int) -> Iterator[Execute]:
         yield in_process
         return
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),)
+        max_workers=workers, initializer=init_worker, initargs=(os.getpid(),)
     )
 
     def pooled(tasks: Iterator[_Task], handle: Handle) -> None:
@@ -321,103 +355,285 @@ def _local_backend(spec: SweepSpec, workers: int) -> Iterator[Execute]:
     try:
         yield pooled
     except BaseException:
-        _stop_pool(pool)
+        stop_pool(pool)
         raise
     pool.shutdown(wait=True)
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel queued runs and stop the workers now (a run in progress is not waited for)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=5)
 
 
 # --------------------------------------------------------------------------- Dask
 
 
+class ClusterFailure(Exception):
+    """The Dask cluster failed, not the model: the runs in flight are not recorded.
+
+    Raised for a lost or unanswering scheduler, a cluster without workers for
+    :data:`CLUSTER_TIMEOUT_SECONDS`, and a run the cluster could not finish (``KilledWorker``,
+    a cancelled future, a result that could not be fetched).  The message is one line.
+    """
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Keep Dask's own log lines (lost comms, reconnect attempts, rescheduled keys) off the
+    terminal while it runs: a failure of the cluster is reported once, in one line."""
+    names = ("distributed", "tornado", "asyncio")
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger(name) for name in names]
+    loggers += [
+        logger
+        for name, logger in list(manager.loggerDict.items())
+        if isinstance(logger, logging.Logger) and name.startswith(tuple(f"{n}." for n in names))
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _describe(exc: BaseException | None) -> str:
+    """``Type: message`` of an exception, never an empty text or ``None``."""
+    if exc is None:
+        return "no reason given"
+    name = type(exc).__name__
+    try:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    except Exception:  # a broken __str__ must not hide the failure
+        text = ""
+    return f"{name}: {text}" if text else name
+
+
 @contextlib.contextmanager
 def _dask_backend(spec: SweepSpec, workers: int | None, scheduler: str) -> Iterator[Execute]:
-    """Run tasks on Dask: a LocalCluster (``"local"``) or the scheduler at an address."""
+    """Run tasks on Dask: a LocalCluster (``"local"``) or the scheduler at an address.
+
+    Only rows that :func:`run_point` returned are handed on; any failure of the cluster
+    raises :class:`ClusterFailure` within seconds (see :data:`CLUSTER_TIMEOUT_SECONDS`).
+    """
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - installed with the sweep extra
         raise OutputError(f"--scheduler: Dask distributed is not installed ({exc})") from None
     cluster = None
-    try:
-        if scheduler == "local":
-            cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(scheduler, timeout="15s")
-    except (OSError, TimeoutError, ValueError, TypeError, RuntimeError) as exc:
-        if cluster is not None:
-            cluster.close()
-        if scheduler == "local":
+    with _quiet_dask():
+        try:
+            if scheduler == "local":
+                cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                client = Client(cluster, timeout=f"{CLUSTER_TIMEOUT_SECONDS}s")
+            else:
+                client = Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
+        except (OSError, TimeoutError, ValueError, TypeError, RuntimeError) as exc:
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close(timeout=CLOSE_SECONDS)
+            if scheduler == "local":
+                raise OutputError(
+                    f"--scheduler local: cannot start a Dask LocalCluster: {exc}", EXIT_FAILURE
+                ) from None
             raise OutputError(
-                f"--scheduler local: cannot start a Dask LocalCluster: {exc}", EXIT_FAILURE
+                f"--scheduler {scheduler}: cannot connect: {exc}",
+                EXIT_USAGE if isinstance(exc, ValueError | TypeError) else EXIT_FAILURE,
             ) from None
-        raise OutputError(
-            f"--scheduler {scheduler}: cannot connect: {exc}",
-            EXIT_USAGE if isinstance(exc, ValueError | TypeError) else EXIT_FAILURE,
-        ) from None
+        where = "the LocalCluster" if scheduler == "local" else f"the Dask scheduler {scheduler}"
 
-    def on_dask(tasks: Iterator[_Task], handle: Handle) -> None:
-        base = client.scatter(spec.base, broadcast=True)
-        window = WINDOW_PER_WORKER * max(1, sum(client.nthreads().values()))
-        token = uuid.uuid4().hex[:12]
-        pending: dict[str, _Task] = {}
-        completed = as_completed()
+        def ask(call: Callable[[], Any], what: str) -> Any:
+            """A call to the cluster; any failure of it is a :class:`ClusterFailure`."""
+            try:
+                return call()
+            except (KeyboardInterrupt, ClusterFailure):
+                raise
+            except Exception as exc:
+                raise ClusterFailure(f"{where}: {what} failed ({_describe(exc)})") from None
 
-        def fill() -> None:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    return
-                key = f"shipit-sweep-{token}-{task.run_id}"
-                future = client.submit(run_point, *_call(spec, task, base), key=key, pure=False)
-                pending[key] = task
-                completed.add(future)
+        def on_dask(tasks: Iterator[_Task], handle: Handle) -> None:
+            try:
+                client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT_SECONDS)
+            except (KeyboardInterrupt, ClusterFailure):
+                raise
+            except TimeoutError:
+                raise ClusterFailure(
+                    f"{where} has had no workers for {CLUSTER_TIMEOUT_SECONDS:g} s"
+                ) from None
+            except Exception as exc:
+                raise ClusterFailure(
+                    f"{where}: asking for the workers failed ({_describe(exc)})"
+                ) from None
+            # The base scenario travels with each run (a few kB): scattered once, it would
+            # be lost with the worker holding it and take every later run with it.
+            threads = ask(
+                lambda: client.nthreads(callback_timeout=CLUSTER_TIMEOUT_SECONDS),
+                "asking for the workers",
+            )
+            window = WINDOW_PER_WORKER * max(1, sum(threads.values()))
+            token = uuid.uuid4().hex[:12]
+            pending: dict[str, _Task] = {}
+            completed = as_completed()
+            health = _Health(client, where)
 
-        fill()
-        for future in completed:
-            task = pending.pop(future.key)
-            if future.status == "finished":
-                row = future.result()
-            else:  # the worker died or the task was lost: record it, go on
-                row = _error_row(spec, task, future.exception())
-            future.release()
-            handle(task, row)
+            def fill() -> None:
+                while len(pending) < window:
+                    task = next(tasks, None)
+                    if task is None:
+                        return
+                    key = f"shipit-sweep-{token}-{task.run_id}"
+                    future = ask(
+                        lambda task=task, key=key: client.submit(
+                            run_point, *_call(spec, task, spec.base), key=key, pure=False
+                        ),
+                        f"submitting run {task.run_id}",
+                    )
+                    pending[key] = task
+                    completed.add(future)
+
             fill()
+            while pending:
+                batch = completed.next_batch(block=False)
+                if not batch:
+                    health.check()
+                    time.sleep(POLL_SECONDS)
+                    continue
+                failure: str | None = None
+                for future in batch:
+                    if failure is not None:  # stopping: no more waiting on this cluster
+                        break
+                    row, problem = _outcome(future)
+                    if row is None and not problem:  # its result was lost: Dask reruns it
+                        completed.add(future)
+                        continue
+                    task = pending.pop(future.key)
+                    with contextlib.suppress(Exception):
+                        future.release()
+                    if row is not None:
+                        handle(task, row)
+                    else:
+                        failure = f"run {task.run_id} {problem}"
+                if failure is not None:
+                    raise ClusterFailure(health.explain(failure))
+                health.check()
+                fill()
 
-    try:
-        yield on_dask
-    finally:
+        try:
+            yield on_dask
+        finally:
+            _close_dask(client, cluster)
+
+
+def _outcome(future: Any) -> tuple[dict[str, Any] | None, str]:
+    """The row of a done future; or None and why the cluster did not deliver one; or
+    None and ``""`` when its result was lost with a worker and Dask is computing it again.
+
+    :func:`run_point` never raises for a failing model run, so any exception here is the
+    cluster's (``KilledWorker``, a cancelled future, a lost connection): not a row.
+    """
+    if future.status == "cancelled":
+        reason = "was cancelled"
         with contextlib.suppress(Exception):
-            client.close()
+            exc = future.exception(timeout=1)
+            if exc is not None:
+                reason = f"was cancelled ({_describe(exc)})"
+        return None, reason
+    if future.status in ("pending", "lost"):
+        return None, ""
+    try:
+        row = future.result(timeout=FETCH_SECONDS)
+    except Exception as exc:
+        if future.status in ("pending", "lost"):
+            return None, ""
+        if future.status == "error":
+            return None, f"failed on the cluster ({_describe(exc)})"
+        return None, f"finished but its result could not be fetched ({_describe(exc)})"
+    if isinstance(row, dict) and row.get("status") is not None:
+        return row, ""
+    return None, f"returned {type(row).__name__}, not a run row"
+
+
+class _Health:
+    """Watches the Dask connection while a sweep waits for results.
+
+    A closed or reconnecting connection fails at once; every :data:`HEALTH_SECONDS` the
+    scheduler is asked for its workers, and a scheduler that does not answer, or a cluster
+    with no workers, for :data:`CLUSTER_TIMEOUT_SECONDS` fails the sweep.
+    """
+
+    def __init__(self, client: Any, where: str) -> None:
+        self.client = client
+        self.where = where
+        now = time.monotonic()
+        self.asked = now
+        self.answered = now
+        self.staffed = now
+
+    def connected(self) -> bool:
+        """Whether the client still holds an open connection to the scheduler."""
+        client = self.client
+        comm = getattr(client, "scheduler_comm", None)
+        return bool(client.status == "running" and comm is not None and not comm.closed())
+
+    def explain(self, failure: str) -> str:
+        """The message for a run the cluster failed: a lost scheduler, when it is one.
+
+        Waits at most :data:`SETTLE_SECONDS` (plus one short question to the scheduler),
+        since the cancelled runs of a dead scheduler often arrive before the news.
+        """
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            if not self.connected():
+                return f"lost the connection to {self.where} ({failure})"
+            time.sleep(POLL_SECONDS)
+        try:
+            self.client.nthreads(callback_timeout=SETTLE_SECONDS)
+        except KeyboardInterrupt:
+            raise
+        except Exception:
+            return f"lost the connection to {self.where} ({failure})"
+        return f"{self.where}: {failure}"
+
+    def check(self) -> None:
+        """Raise :class:`ClusterFailure` if the cluster is gone; ask it now and then."""
+        if not self.connected():
+            raise ClusterFailure(f"lost the connection to {self.where}")
+        now = time.monotonic()
+        if now - self.asked < HEALTH_SECONDS:
+            return
+        self.asked = now
+        try:
+            workers = self.client.nthreads(callback_timeout=HEALTH_SECONDS * 5)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            if time.monotonic() - self.answered >= CLUSTER_TIMEOUT_SECONDS:
+                raise ClusterFailure(
+                    f"{self.where} has not answered for {CLUSTER_TIMEOUT_SECONDS:g} s "
+                    f"({_describe(exc)})"
+                ) from None
+            return
+        self.answered = time.monotonic()
+        if workers:
+            self.staffed = self.answered
+        elif self.answered - self.staffed >= CLUSTER_TIMEOUT_SECONDS:
+            raise ClusterFailure(
+                f"{self.where} has had no workers for {CLUSTER_TIMEOUT_SECONDS:g} s"
+            )
+
+
+def _close_dask(client: Any, cluster: Any) -> None:
+    """Close the client (and our LocalCluster) without hanging on a dead scheduler."""
+    with _quiet_dask():
+        with contextlib.suppress(BaseException):
+            client.close(timeout=CLOSE_SECONDS)
         if cluster is not None:
-            with contextlib.suppress(Exception):
-                cluster.close()
-
-
-def _error_row(spec: SweepSpec, task: _Task, exc: BaseException | None) -> dict[str, Any]:
-    """The row of a run whose worker failed before :func:`run_point` could return."""
-    row: dict[str, Any] = {"replication": task.replication, "seed": task.seed}
-    row.update(spec.overrides(task.point))
-    row.update(dict.fromkeys(spec.metrics, float("nan")))
-    row.update(wall_seconds=float("nan"), status=ERROR, error=repr(exc))
-    return row
+            with contextlib.suppress(BaseException):
+                cluster.close(timeout=CLOSE_SECONDS)
+        gc.collect()  # abandoned Dask tasks complain when collected: let it happen here
 
 
 # --------------------------------------------------------------------------- metadata
@@ -517,10 +733,14 @@ def _check_metadata(spec: SweepSpec, out: Path) -> dict[str, Any] | None:
             )
         return None
     try:
-        old = json.loads(meta.read_text(encoding="utf-8"))
+        text = read_text_input(meta, str(meta), limit=METADATA_MAX_BYTES, what="sweep metadata")
+        old = json.loads(text)
         old_spec, old_points = old["spec"], old["design"]["points"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OutputError(f"{meta}: cannot read the sweep metadata ({exc})") from None
+    except ScenarioError as exc:
+        raise OutputError(f"{meta}: cannot read the sweep metadata ({exc.problem})") from None
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise OutputError(f"{meta}: cannot read the sweep metadata ({problem})") from None
     fresh = spec.resolved()
     difference = _difference(old_spec, fresh)
     points = json.loads(json.dumps(spec.design.describe()["points"]))

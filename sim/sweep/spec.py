@@ -79,7 +79,8 @@ from sim.loading import (
 from sim.metrics.definitions import METRICS
 from sim.scenario import Scenario
 
-from ..limits import SEED_MAX
+from ..inputs import read_text_input
+from ..limits import HORIZON_DAYS_MAX, REPLICATIONS_MAX, SEED_MAX
 from .design import METHODS, Design, Factor, Kind, build_design, expected_points
 
 # --------------------------------------------------------------------------- metrics
@@ -129,13 +130,15 @@ class SweepSection(_Strict):
 
     name: str = Field(min_length=1, max_length=80, description="Name of the sweep.")
     base: str = Field(min_length=1, description="Built-in scenario name or path to a .toml.")
-    replications: int = Field(1, ge=1, le=100_000, description="Runs per design point.")
+    replications: int = Field(1, ge=1, le=REPLICATIONS_MAX, description="Runs per design point.")
     seed: int = Field(1, ge=0, le=SEED_MAX, description="Master seed of every run.")
     crn: bool = Field(True, description="Common random numbers across design points.")
     metrics: Annotated[tuple[str, ...], Field(strict=False, min_length=1)] = Field(
         DEFAULT_METRICS, description='Metric keys to keep, or "all".'
     )
-    days: float | None = Field(None, gt=0, le=3650, description="run.days for every run.")
+    days: float | None = Field(
+        None, gt=0, le=HORIZON_DAYS_MAX, description="run.days for every run."
+    )
     keep_events: bool = Field(False, description="Write each run's event log to DIR/_events.")
     set: dict[str, Any] = Field({}, description="Scenario values fixed for every run.")
 
@@ -271,11 +274,34 @@ def run_seed(master: int, point: int, replication: int, crn: bool) -> int:
 def load_sweep(path: str | Path) -> SweepSpec:
     """Load and validate a sweep file, its base scenario and every design point.
 
-    Every failure is a :class:`ScenarioError` (file, key path, what is allowed).
+    Every failure is a :class:`ScenarioError` (file, key path, what is allowed), a file
+    nested too deeply to read (arrays or tables hundreds of levels deep) or too big to hold
+    in memory included.
     """
     source = str(path)
+    try:
+        return _load_sweep(path, source)
+    except RecursionError:
+        raise ScenarioError(
+            source,
+            "",
+            "nested too deeply to read (arrays or tables inside each other hundreds of "
+            "levels deep); a sweep file needs at most a table of levels per factor",
+        ) from None
+    except MemoryError:
+        raise ScenarioError(
+            source, "", "too big to read into memory; a sweep file is a few lines of TOML"
+        ) from None
+
+
+SWEEP_FILE = "a sweep .toml file"
+"""What a sweep spec path must hold, for messages about the file itself."""
+
+
+def _load_sweep(path: str | Path, source: str) -> SweepSpec:
+    """:func:`load_sweep` without the guard against runaway nesting and size."""
     spec_path = Path(path).expanduser()
-    data = _read_toml(spec_path, source)
+    data = _read_toml(spec_path, source, what=SWEEP_FILE)
     if not data:
         raise ScenarioError(
             source,
@@ -283,10 +309,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
             "the file has no settings; a [sweep] section with a name and a base "
             'is required, e.g. [sweep] name = "my-sweep" base = "elite"',
         )
-    try:
-        text = spec_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):  # pragma: no cover - _read_toml read it already
-        text = ""
+    text = read_text_input(spec_path, source, what=SWEEP_FILE)  # kept with the results
     try:
         parsed = SweepFile.model_validate(data)
     except ValidationError as exc:
@@ -679,6 +702,8 @@ def _convert_file(exc: ValidationError, source: str) -> ScenarioError:
         problem = (
             f"{_show(value)} is too {'short' if 'short' in kind else 'long'}; allowed: {expect}"
         )
+    elif kind == "finite_number":
+        problem = f"{_show(value)} is not a finite number; allowed: {expect}"
     elif kind == "int_type" and isinstance(value, float) and value.is_integer():
         problem = f"expected {expect}, got {shown}; write {int(value)} without a decimal point"
     elif kind == "model_type" and len(names) == 1:

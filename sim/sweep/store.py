@@ -14,7 +14,18 @@ Names starting with ``_`` or ``.`` are skipped by Arrow's dataset discovery, so
 ``.part-NNNNNN.parquet.tmp`` file, flushed to disk and renamed into place, so a part is
 either complete or absent whatever kills the process; leftover ``.tmp`` files are removed
 on the next start.  The parts are the only record of which runs are done: resuming reads
-their ``run_id`` column and skips those runs, so no finished run is lost or duplicated.
+them and skips those runs, so no finished run is lost or duplicated.
+
+Parts are only ever added, never rewritten.  A run has more than one row only when
+``shipit sweep --retry-errors`` reran a run stored with status "error": the row in the
+later part (higher index) supersedes the earlier one, so readers keep the latest row per
+``run_id`` (:func:`read_results` here; ``shipit analyze`` prefers an "ok" row, then the
+latest).  ``pandas.read_parquet(DIR)`` shows every row, superseded ones included.
+
+Resuming checks every part first (:func:`read_stored`): an unreadable part, or one whose
+columns are not this sweep's, stops the command with one line naming the file (exit
+status 2) and nothing is changed; move the file aside (a name starting with ``_`` is
+ignored) and rerun to redo its runs.
 """
 
 from __future__ import annotations
@@ -24,18 +35,20 @@ import os
 import re
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.outputs import EXIT_FAILURE, OutputError
+from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError
 
 from .design import Factor
 
 PART_GLOB = "part-*.parquet"
-PART_NAME = re.compile(r"^part-(\d+)\.parquet$")
+PART_NAME = re.compile(r"part-(\d+)\.parquet")
+"""A part's file name, matched whole (``fullmatch``: ``$`` would let a final newline in)."""
 SPEC_FILE = "_spec.toml"
 META_FILE = "_sweep.json"
 LOCK_FILE = "_sweep.lock"
@@ -69,7 +82,7 @@ def part_paths(directory: Path) -> list[Path]:
     """The finished parts, in index order."""
     found = []
     for path in directory.glob(PART_GLOB):
-        match = PART_NAME.match(path.name)
+        match = PART_NAME.fullmatch(path.name)
         if match and path.is_file():
             found.append((int(match.group(1)), path))
     return [path for _, path in sorted(found)]
@@ -85,30 +98,119 @@ def remove_stray(directory: Path) -> list[Path]:
     return removed
 
 
-def read_done(directory: Path, total: int) -> tuple[bytearray, int, int]:
-    """Which runs are in the parts: a 0/1 byte per run id, the count, and how many failed.
+MISSING, STORED_OK, STORED_ERROR = 0, 1, 2
+"""What :attr:`StoredRuns.status` holds per run id: no row, latest row ok, latest error."""
+STATUSES = {"ok": STORED_OK, "error": STORED_ERROR}
 
-    Only the ``run_id`` and ``status`` columns are read, so this stays cheap for big sweeps.
+
+@dataclass
+class StoredRuns:
+    """What the parts hold, by run id: the latest row of each run wins (see module notes)."""
+
+    status: bytearray
+    """Per run id: :data:`MISSING`, :data:`STORED_OK` or :data:`STORED_ERROR`."""
+    ok: int
+    """Runs whose latest row has status "ok"."""
+    errors: int
+    """Runs whose latest row has status "error"."""
+
+    @property
+    def stored(self) -> int:
+        """Runs with a row."""
+        return self.ok + self.errors
+
+    def done(self, retry_errors: bool = False) -> bytearray:
+        """A 0/1 byte per run id: 1 for a run not to run again (errors too, unless retried)."""
+        table = bytes([0, 1, 0 if retry_errors else 1]) + bytes(253)
+        return self.status.translate(table)
+
+
+class CorruptPart(OutputError):
+    """A result part that is unreadable or not of this sweep's schema (exit status 2)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        aside = path.parent / f"_corrupt-{path.name}"
+        super().__init__(
+            f"{path}: corrupt result part ({reason}); nothing was changed: move it aside "
+            f"(e.g. mv {path} {aside}) and rerun the same command to redo its runs",
+            EXIT_USAGE,
+        )
+        self.path = path
+
+
+def read_stored(directory: Path, total: int, schema: pa.Schema | None = None) -> StoredRuns:
+    """Check every part and say which runs it holds, the latest row of each run winning.
+
+    Every part must be a readable Parquet file whose columns are ``schema``'s (names and
+    types, when given), with every row readable, a ``run_id`` in ``0 .. total - 1`` and a
+    status "ok" or "error"; otherwise :class:`CorruptPart` names the file (nothing is
+    changed).  Parts are read one at a time, so memory stays flat.
     """
-    done = bytearray(total)
-    count = errors = 0
+    status = bytearray(total)
     for path in part_paths(directory):
-        try:
-            table = pq.read_table(path, columns=["run_id", "status"])
-        except (OSError, pa.ArrowException) as exc:
-            raise OutputError(
-                f"{path}: cannot read this result part ({exc}); move it away and rerun "
-                "to redo its runs",
-                EXIT_FAILURE,
-            ) from None
-        ids = table.column("run_id").to_pylist()
-        statuses = table.column("status").to_pylist()
-        for run_id, status in zip(ids, statuses, strict=True):
-            if 0 <= run_id < total and not done[run_id]:
-                done[run_id] = 1
-                count += 1
-                errors += status != "ok"
-    return done, count, errors
+        table = _read_part(path, schema)
+        ids = table.column("run_id")
+        statuses = table.column("status")
+        if ids.null_count or statuses.null_count:
+            raise CorruptPart(path, "a run_id or status is missing")
+        for run_id, text in zip(ids.to_pylist(), statuses.to_pylist(), strict=True):
+            if not 0 <= run_id < total:
+                raise CorruptPart(path, f"run_id {run_id} is outside 0..{total - 1}")
+            code = STATUSES.get(text)
+            if code is None:
+                raise CorruptPart(path, f"status {text!r} is neither 'ok' nor 'error'")
+            status[run_id] = code  # parts are in write order: a later row supersedes
+    ok = status.count(STORED_OK)
+    errors = status.count(STORED_ERROR)
+    return StoredRuns(status, ok, errors)
+
+
+def _read_part(path: Path, schema: pa.Schema | None) -> pa.Table:
+    """One part, read whole (every row decoded) and its columns checked."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CorruptPart(path, f"not readable: {reason}") from None
+    names = table.schema.names
+    for column in ("run_id", "status"):
+        if column not in names:
+            raise CorruptPart(path, f"no {column} column")
+    if schema is not None:
+        missing = [name for name in schema.names if name not in names]
+        extra = [name for name in names if name not in schema.names]
+        if missing or extra:
+            what = f"missing column {missing[0]!r}" if missing else f"extra column {extra[0]!r}"
+            raise CorruptPart(path, f"{what}; this sweep's columns are {', '.join(schema.names)}")
+        for field in schema:
+            found = table.schema.field(field.name).type
+            if found != field.type:
+                raise CorruptPart(path, f"column {field.name!r} is {found}, expected {field.type}")
+    if table.schema.field("run_id").type != pa.int64():
+        raise CorruptPart(path, "run_id is not an integer column")
+    return table
+
+
+def read_results(directory: str | Path) -> Any:
+    """The runs of a result directory as a pandas DataFrame: one row per run, by run id.
+
+    A run with more than one row (an error row rerun by ``--retry-errors``) keeps its
+    latest row, so what this returns never holds a superseded failure.  Parts are
+    checked as in :func:`read_stored`.
+    """
+    import pandas as pd
+
+    directory = Path(directory)
+    tables = []
+    for order, path in enumerate(part_paths(directory)):
+        table = _read_part(path, None)
+        tables.append(table.append_column("_part", pa.array([order] * len(table), pa.int64())))
+    if not tables:
+        return pd.DataFrame()
+    frame = pa.concat_tables(tables, promote_options="permissive").to_pandas()
+    frame = frame.sort_values(["run_id", "_part"], kind="stable")
+    frame = frame.drop_duplicates("run_id", keep="last").drop(columns="_part")
+    return frame.reset_index(drop=True)
 
 
 def next_index(directory: Path) -> int:
@@ -116,7 +218,7 @@ def next_index(directory: Path) -> int:
     parts = part_paths(directory)
     if not parts:
         return 0
-    match = PART_NAME.match(parts[-1].name)
+    match = PART_NAME.fullmatch(parts[-1].name)
     return int(match.group(1)) + 1 if match else len(parts)
 
 
