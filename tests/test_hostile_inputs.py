@@ -27,11 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.errors import ScenarioError
 from sim.game import Game
 from sim.loading import load_scenario
 from sim.metrics.fold import IncidentRecord
 from sim.metrics.summary import impact_integral
 from sim.model.commands import SetPractice
+from sim.sweep.spec import load_sweep
 
 
 def _overlapping_incidents(n: int) -> list[IncidentRecord]:
@@ -350,3 +352,25 @@ def test_fuzzed_saved_games_end_cleanly(
     # allow_nan: NaN and Infinity as JSON's extension writes them, which json.loads reads.
     file.write_text(json.dumps(document, allow_nan=True), encoding="utf-8")
     _assert_clean_end(*_shipit("run", str(file), "--quiet"))
+
+
+SWEEP_FILES = sorted((Path(__file__).parent.parent / "scenarios" / "sweeps").glob("*.toml"))
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_sweep_specs_load_or_fail_in_one_line(tmp_path: Path, data: st.DataObject) -> None:
+    """A shipped sweep spec with random edits: it loads (base, design and every point
+    validated) or raises one ScenarioError line naming the file; never anything else."""
+    source = data.draw(st.sampled_from(SWEEP_FILES), label="spec")
+    document = tomllib.loads(source.read_text(encoding="utf-8"))
+    _mutate(document, data)
+    path = tmp_path / "fuzzed.toml"
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    try:
+        with _time_bound(FUZZ_SECONDS):
+            load_sweep(path)
+    except ScenarioError as exc:
+        message = exc.message
+        assert "\n" not in message and "\x1b" not in message, message
+        assert message.startswith(str(path)), message
