@@ -153,6 +153,7 @@ def test_unusable_host_is_one_line_exit_2(
     captured = capsys.readouterr()
     assert captured.err.startswith("shipit: serve: cannot listen on")
     assert captured.err.count("\n") == 1
+    assert "Unknown error" not in captured.err  # the system's reason, not a bare errno
     assert "Ship It for players" not in captured.out
 
 

@@ -308,7 +308,10 @@ class ShipItServer(Server):
                 await site.start()
             except OSError as exc:
                 # asyncio's message repeats the address; the system's reason is enough.
-                reason = os.strerror(exc.errno) if exc.errno else exc.strerror or str(exc)
+                # asyncio's strerror repeats the address; a host name that does not
+                # resolve (gaierror) has a negative errno and only its strerror says why.
+                errno = exc.errno or 0
+                reason = os.strerror(errno) if errno > 0 else exc.strerror or str(exc)
                 raise OutputError(
                     f"serve: cannot listen on {self.host}:{self.port}: {reason}"
                 ) from None
