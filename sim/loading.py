@@ -283,15 +283,15 @@ def explain_error(exc: ValidationError, source: str) -> ScenarioError:
         return _missing(loc, value, source)
 
     expect = _expectation(loc)
-    shown = f"{_show(value)} ({_kind(value)})" if not isinstance(value, dict) else "a table"
+    shown = f"{show(value)} ({type_name(value)})" if not isinstance(value, dict) else "a table"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        problem = f"{_show(value)} is out of range; allowed: {expect}"
+        problem = f"{show(value)} is out of range; allowed: {expect}"
     elif kind == "finite_number":
-        problem = f"{_show(value)} is not a finite number; allowed: {expect}"
+        problem = f"{show(value)} is not a finite number; allowed: {expect}"
     elif kind == "literal_error":
         problem = _literal(loc, value, expect)
     elif kind in {"string_too_short", "string_too_long"}:
-        problem = f"{_show(value)} has {len(value)} characters; allowed: {expect}"
+        problem = f"{show(value)} has {len(value)} characters; allowed: {expect}"
     elif kind in {"too_long", "too_short"}:
         count = ctx.get("actual_length", len(value) if isinstance(value, list | tuple) else "?")
         problem = f"got {count} values; expected {expect}"
@@ -388,7 +388,7 @@ def _literal(loc: tuple[Any, ...], value: Any, expect: str) -> str:
         hint = _did_you_mean(value, [str(c) for c in choices], quote='"')
     elif str(value) in [str(c) for c in choices]:
         hint = f'write it as a string in quotes: "{value}"'
-    return _join(f"{_show(value)} is not allowed", hint, f"allowed: {expect}")
+    return _join(f"{show(value)} is not allowed", hint, f"allowed: {expect}")
 
 
 # --------------------------------------------------------------------------- schema lookups
@@ -495,7 +495,7 @@ def _describe(annotation: Any, metadata: Sequence[Any]) -> str:
     inner = _strip_optional(annotation)
     choices = _literal_choices(inner)
     if choices:
-        text = "one of " + ", ".join(_show(c) for c in choices)
+        text = "one of " + ", ".join(show(c) for c in choices)
         return text + (" (strings, in quotes)" if all(isinstance(c, str) for c in choices) else "")
     if inner is bool:
         return "true or false"
@@ -557,7 +557,7 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     """A value as it would be written in TOML, shortened to fit one line."""
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -569,16 +569,16 @@ def _show(value: Any) -> str:
     elif isinstance(value, datetime | date | time):
         text = value.isoformat()
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(_show(item) for item in value) + "]"
+        text = "[" + ", ".join(show(item) for item in value) + "]"
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
     else:
         text = str(value)
     text = printable(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
-def _kind(value: Any) -> str:
+def type_name(value: Any) -> str:
     """The TOML type of a value, with its article ("a string", "an integer")."""
     if isinstance(value, bool):
         return "a boolean"

@@ -46,7 +46,7 @@ from .limits import (
     SEED_MAX,
     game_length_problem,
 )
-from .loading import _kind, _show, validate_data
+from .loading import show, type_name, validate_data
 from .model.commands import Command, check_sequence, command_from_dict
 from .scenario import Scenario
 from .units import HOURS_PER_DAY
@@ -210,7 +210,7 @@ def _read(text: str, source: str) -> SavedGame:
     version = data.get("version")
     if type(version) is not int or version != SAVE_VERSION:
         raise ScenarioError(
-            source, "version", f"unsupported version {_show(version)}; allowed: {SAVE_VERSION}"
+            source, "version", f"unsupported version {show(version)}; allowed: {SAVE_VERSION}"
         )
     try:
         document = SavedGameDocument.model_validate(data)
@@ -280,19 +280,19 @@ def _explain(exc: ValidationError, data: dict[str, Any], source: str) -> Scenari
     if kind == "too_long":
         return ScenarioError(source, key, f"too many moves; allowed: {expected}")
     if kind == "finite_number":
-        problem = f"{_show(value)} is not a finite number; allowed: {expected}"
+        problem = f"{show(value)} is not a finite number; allowed: {expected}"
         return ScenarioError(source, key, problem)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return ScenarioError(source, key, f"{_show(value)} is out of range; allowed: {expected}")
+        return ScenarioError(source, key, f"{show(value)} is out of range; allowed: {expected}")
     if kind == "int_type" and isinstance(value, float) and value.is_integer():
-        problem = f"expected {expected}, got {_show(value)} (a float); write it as an integer"
+        problem = f"expected {expected}, got {show(value)} (a float); write it as an integer"
         return ScenarioError(source, key, problem)
     if isinstance(value, dict):
         shown = "a table"
     elif isinstance(value, list):
         shown = f"an array of {len(value)}"
     else:
-        shown = f"{_show(value)} ({_kind(value)})"
+        shown = f"{show(value)} ({type_name(value)})"
     return ScenarioError(source, key, f"expected {expected}, got {shown}")
 
 

@@ -23,7 +23,7 @@ from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
 from ..errors import ScenarioError
-from ..loading import _describe, _kind, _show, explain_error
+from ..loading import _describe, explain_error, show, type_name
 from ..scenario import Scenario
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -134,14 +134,15 @@ def command_from_dict(data: Any, source: str = "command", *, key: str = "") -> C
         raise ScenarioError(
             source,
             key,
-            f'expected a command table ({{"type": ..., ...}}), got {_show(data)} ({_kind(data)})',
+            'expected a command table ({"type": ..., ...}), '
+            f"got {show(data)} ({type_name(data)})",
         )
     kind = data.get("type")
     if kind not in COMMAND_TYPES:
         raise ScenarioError(
             source,
             f"{key}.type" if key else "type",
-            f"unknown command {_show(kind)}; allowed: {', '.join(COMMAND_TYPES)}",
+            f"unknown command {show(kind)}; allowed: {', '.join(COMMAND_TYPES)}",
         )
     try:
         return _ADAPTER.validate_python(data)
@@ -171,7 +172,7 @@ def _explain(exc: ValidationError, kind: type[Any]) -> tuple[str, str]:
         message = "not a practice value"
         if isinstance(value, float) and not math.isfinite(value):
             message = "input should be a finite number"
-    return field, f"{_show(value)}: {message[0].lower()}{message[1:]}; allowed: {allowed}"
+    return field, f"{show(value)}: {message[0].lower()}{message[1:]}; allowed: {allowed}"
 
 
 def _allowed(kind: type[Any], field: str) -> str:

@@ -64,17 +64,17 @@ from sim.loading import (
     _did_you_mean,
     _is_builtin_ref,
     _join,
-    _kind,
     _literal_choices,
     _read_toml,
     _section_model,
-    _show,
     _strip_optional,
     _unknown_key,
     _unknown_section,
     _unwrap_annotated,
     explain_error,
     load_scenario,
+    show,
+    type_name,
 )
 from sim.metrics.definitions import METRICS
 from sim.scenario import Scenario
@@ -148,7 +148,7 @@ class SweepSection(_Strict):
         if isinstance(value, str):
             if value == "all":
                 return ("all",)
-            raise ValueError(f'expected an array of metric names or "all", got {_show(value)}')
+            raise ValueError(f'expected an array of metric names or "all", got {show(value)}')
         return value
 
 
@@ -497,13 +497,13 @@ def _metrics(names: tuple[str, ...], source: str) -> tuple[str, ...]:
                 source,
                 "sweep.metrics",
                 _join(
-                    f"unknown metric {_show(name)}",
+                    f"unknown metric {show(name)}",
                     _did_you_mean(name, ALL_METRICS, quote='"'),
                     'see docs/metrics.md for the keys, or write metrics = "all"',
                 ),
             )
         if name in seen:
-            raise ScenarioError(source, "sweep.metrics", f"{_show(name)} is listed twice")
+            raise ScenarioError(source, "sweep.metrics", f"{show(name)} is listed twice")
         seen.append(name)
     return tuple(seen)
 
@@ -520,7 +520,7 @@ def _factor(key: str, raw: Any, base: Scenario, source: str) -> Factor:
             value = float(level) if _is_number(level) and kind == "numeric" else level
             _check_value(base, key, value, source, where)
             if any(type(seen) is type(value) and seen == value for seen in levels):
-                raise ScenarioError(source, where, f"the level {_show(level)} is listed twice")
+                raise ScenarioError(source, where, f"the level {show(level)} is listed twice")
             levels.append(value)
         return Factor(key, kind, levels=tuple(levels))
     if isinstance(raw, dict):
@@ -543,14 +543,14 @@ def _factor(key: str, raw: Any, base: Scenario, source: str) -> Factor:
                 raise ScenarioError(
                     source,
                     f"{where}.{end}",
-                    f"expected a number, got {_show(value)} ({_kind(value)})",
+                    f"expected a number, got {show(value)} ({type_name(value)})",
                 )
             _check_value(
                 base, key, float(value) if kind == "numeric" else value, source, f"{where}.{end}"
             )
         if not low < high:
             raise ScenarioError(
-                source, where, f"min ({_show(low)}) must be less than max ({_show(high)})"
+                source, where, f"min ({show(low)}) must be less than max ({show(high)})"
             )
         if kind == "numeric":
             low, high = float(low), float(high)
@@ -559,7 +559,7 @@ def _factor(key: str, raw: Any, base: Scenario, source: str) -> Factor:
         source,
         where,
         "expected a list of levels, e.g. [1, 2], or a range { min = .., max = .. }, "
-        f"got {_show(raw)} ({_kind(raw)}); to fix a value for every run, use [sweep.set]",
+        f"got {show(raw)} ({type_name(raw)}); to fix a value for every run, use [sweep.set]",
     )
 
 
@@ -570,7 +570,7 @@ def _is_number(value: Any) -> bool:
 def _check_value(base: Scenario, key: str, value: Any, source: str, where: str) -> None:
     """Apply one factor value to the base scenario; a bad value names the factor."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise ScenarioError(source, where, f"{_show(value)} is not a finite number")
+        raise ScenarioError(source, where, f"{show(value)} is not a finite number")
     try:
         base.with_values({key: value})
     except ValidationError as exc:
@@ -578,7 +578,7 @@ def _check_value(base: Scenario, key: str, value: Any, source: str, where: str) 
         if error.key == key:
             raise ScenarioError(source, where, error.problem) from None
         raise ScenarioError(
-            source, where, f"with {key} = {_show(value)}: {error.key} {error.problem}".strip()
+            source, where, f"with {key} = {show(value)}: {error.key} {error.problem}".strip()
         ) from None
 
 
@@ -644,7 +644,7 @@ def _check_points(base: Scenario, design: Design, source: str) -> None:
             base.with_values(values)
         except ValidationError as exc:
             error = explain_error(exc, source)
-            shown = ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
+            shown = ", ".join(f"{k} = {show(v)}" for k, v in values.items())
             raise ScenarioError(
                 source,
                 "factors",
@@ -691,19 +691,19 @@ def _convert_file(exc: ValidationError, source: str) -> ScenarioError:
             )
         return ScenarioError(source, key, f"missing required key; expected {_expect(names)}")
     expect = _expect(names)
-    shown = f"{_show(value)} ({_kind(value)})" if not isinstance(value, dict) else "a table"
+    shown = f"{show(value)} ({type_name(value)})" if not isinstance(value, dict) else "a table"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        problem = f"{_show(value)} is out of range; allowed: {expect}"
+        problem = f"{show(value)} is out of range; allowed: {expect}"
     elif kind == "literal_error":
         choices = _literal_choices(_file_field(names).annotation) if _file_field(names) else []
         hint = _did_you_mean(str(value), [str(c) for c in choices], quote='"')
-        problem = _join(f"{_show(value)} is not allowed", hint, f"allowed: {expect}")
+        problem = _join(f"{show(value)} is not allowed", hint, f"allowed: {expect}")
     elif kind in {"string_too_short", "string_too_long", "too_short", "too_long"}:
         problem = (
-            f"{_show(value)} is too {'short' if 'short' in kind else 'long'}; allowed: {expect}"
+            f"{show(value)} is too {'short' if 'short' in kind else 'long'}; allowed: {expect}"
         )
     elif kind == "finite_number":
-        problem = f"{_show(value)} is not a finite number; allowed: {expect}"
+        problem = f"{show(value)} is not a finite number; allowed: {expect}"
     elif kind == "int_type" and isinstance(value, float) and value.is_integer():
         problem = f"expected {expect}, got {shown}; write {int(value)} without a decimal point"
     elif kind == "model_type" and len(names) == 1:
