@@ -23,9 +23,9 @@ from distributed import KilledWorker, LocalCluster
 from sim.analysis.results import load_sweep as load_results
 from sim.outputs import OutputError
 from sim.scenario import Scenario
+from sim.sweep import dask_backend as sweep_dask
 from sim.sweep import execute as sweep_execute
 from sim.sweep import load_sweep, read_results, run_sweep
-from sim.sweep import runner as sweep_runner
 from sim.sweep.cli import main as sweep_main
 from sim.sweep.store import part_paths
 
@@ -123,14 +123,14 @@ def test_a_scheduler_closed_mid_sweep_ends_the_command_promptly(
 def test_killed_worker_is_not_stored_as_a_model_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: LocalCluster
 ) -> None:
-    real = sweep_runner.run_point
+    real = sweep_dask.run_point
 
     def killing(base: Any, overrides: Any, replication: int, *rest: Any) -> Any:
         if overrides["org.developers"] == 9 and replication == 1:
             raise KilledWorker("shipit-sweep-x", SimpleNamespace(address="tcp://gone:1"), 3)
         return real(base, overrides, replication, *rest)
 
-    monkeypatch.setattr(sweep_runner, "run_point", killing)
+    monkeypatch.setattr(sweep_dask, "run_point", killing)
     spec = load_sweep(write_spec(tmp_path))
     out = tmp_path / "out"
     with pytest.raises(OutputError) as caught:
@@ -162,14 +162,14 @@ def test_model_errors_on_dask_keep_their_real_text(
 def test_a_worker_process_that_dies_is_not_an_error_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = sweep_runner.run_point
+    real = sweep_dask.run_point
 
     def dying(base: Any, overrides: Any, replication: int, *rest: Any) -> Any:
         if overrides["org.developers"] == 9 and replication == 1:
             os._exit(3)  # the worker process dies mid-run (a segfault, the OOM killer)
         return real(base, overrides, replication, *rest)
 
-    monkeypatch.setattr(sweep_runner, "run_point", dying)
+    monkeypatch.setattr(sweep_dask, "run_point", dying)
     spec = load_sweep(write_spec(tmp_path))
     out = tmp_path / "out"
     with (
@@ -193,7 +193,7 @@ def test_a_worker_process_that_dies_is_not_an_error_row(
 def test_a_cluster_without_workers_stops_within_the_timeout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sweep_runner, "CLUSTER_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(sweep_dask, "CLUSTER_TIMEOUT_SECONDS", 1.0)
     spec = load_sweep(write_spec(tmp_path))
     with LocalCluster(
         n_workers=0, processes=False, protocol="tcp", dashboard_address=None,

@@ -1,8 +1,9 @@
 """Parameter sweeps: design points × replications, streamed to a Parquet directory.
 
 ``load_sweep(path)`` reads and validates a sweep file (:mod:`sim.sweep.spec`),
-``run_sweep(spec, out_dir)`` runs it on a local process pool or on Dask
-(:mod:`sim.sweep.runner`) and writes the result directory (:mod:`sim.sweep.store`);
+``run_sweep(spec, out_dir)`` runs it (:mod:`sim.sweep.runner`) on a local process pool
+(:mod:`sim.sweep.local_backend`) or on Dask (:mod:`sim.sweep.dask_backend`) and writes
+the result directory (:mod:`sim.sweep.store`, metadata in :mod:`sim.sweep.metadata`);
 ``shipit sweep SPEC --out DIR`` is the command (:mod:`sim.sweep.cli`);
 ``read_results(DIR)`` reads the runs back, one row per run (the latest, after
 ``--retry-errors``).
@@ -10,7 +11,8 @@
 
 from .design import Design, Factor, build_design
 from .execute import run_point
-from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep, sweep_document
+from .metadata import sweep_document
+from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep
 from .spec import ALL_METRICS, DEFAULT_METRICS, SweepSpec, load_sweep, run_seed
 from .store import read_results
 
