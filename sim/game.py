@@ -42,6 +42,8 @@ from .limits import (
     ROUNDS_MAX,
     SEED_MAX,
     game_length_problem,
+    number_problem,
+    whole_problem,
 )
 from .metrics.tiers import TIER_RANK, tier_of
 from .model import (
@@ -290,37 +292,20 @@ def check_settings(
     :data:`~sim.limits.BUDGET_PERSON_DAYS_MAX`; seed and replication are integers in range.
     Without these a ``nan``, an ``inf`` or ``1e-300`` would crash or spin the game.
     """
-    if not _is_int(seed) or not 0 <= seed <= SEED_MAX:
-        raise GameError(f"seed must be an integer from 0 to {SEED_MAX}, got {seed!r}")
-    if not _is_int(replication) or not 0 <= replication < REPLICATIONS_MAX:
-        raise GameError(
-            f"replication must be an integer from 0 to {REPLICATIONS_MAX - 1}, got {replication!r}"
-        )
-    if not _is_number(round_days) or not ROUND_DAYS_MIN <= round_days <= HORIZON_DAYS_MAX:
-        raise GameError(
-            f"a round lasts {ROUND_DAYS_MIN:g} to {HORIZON_DAYS_MAX:g} days, got {round_days!r}"
-        )
-    if not _is_int(rounds) or not 1 <= rounds <= ROUNDS_MAX:
-        raise GameError(f"a game has 1 to {ROUNDS_MAX} rounds, got {rounds!r}")
+    checks = (
+        ("seed", whole_problem(seed, 0, SEED_MAX)),
+        ("replication", whole_problem(replication, 0, REPLICATIONS_MAX - 1)),
+        ("round days", number_problem(round_days, ROUND_DAYS_MIN, HORIZON_DAYS_MAX)),
+        ("rounds", whole_problem(rounds, 1, ROUNDS_MAX)),
+        ("budget (person-days a round, or none)", None if budget_person_days is None
+         else number_problem(budget_person_days, 0, BUDGET_PERSON_DAYS_MAX)),
+    )  # fmt: skip
+    for name, problem in checks:
+        if problem:
+            raise GameError(f"{name}: {problem}")
     problem = game_length_problem(rounds, round_days)
     if problem:
         raise GameError(problem)
-    if budget_person_days is not None and (
-        not _is_number(budget_person_days) or not 0 <= budget_person_days <= BUDGET_PERSON_DAYS_MAX
-    ):
-        raise GameError(
-            f"a budget is 0 to {BUDGET_PERSON_DAYS_MAX:g} person-days a round (or none), "
-            f"got {budget_person_days!r}"
-        )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    """A finite int or float, not a boolean."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class Game:

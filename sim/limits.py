@@ -9,6 +9,8 @@ parameter in :mod:`sim.scenario`; the ones here are for what is not a scenario v
 
 from __future__ import annotations
 
+import math
+
 SEED_MAX = 2**63 - 1
 """Largest master seed (integer): what a signed 64-bit column (parquet, SQLite) holds."""
 
@@ -48,3 +50,26 @@ def game_length_problem(rounds: int, round_days: float) -> str | None:
         f"{rounds} rounds of {round_days:g} days are {days:g} days; at most "
         f"{HORIZON_DAYS_MAX:g} days (ten years) can be played: use fewer or shorter rounds"
     )
+
+
+def whole_problem(value: object, low: int, high: int) -> str | None:
+    """What is wrong with ``value`` as a whole number in ``[low, high]`` (None: nothing).
+
+    For values that arrive already parsed (saved games, sessions, the Python API); a
+    boolean is not a number here, though Python counts it as one.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"expected a whole number >= {low} and <= {high}, got {value!r}"
+    return None
+
+
+def number_problem(value: object, low: float, high: float) -> str | None:
+    """What is wrong with ``value`` as a finite number in ``[low, high]`` (None: nothing)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        return f"expected a number >= {low:g} and <= {high:g}, got {value!r}"
+    return None

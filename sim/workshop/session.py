@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -32,22 +31,25 @@ from typing import Any, ParamSpec, TypeVar
 from ..errors import ScenarioError
 from ..game import Game, GameError
 from ..limits import (
-    BUDGET_PERSON_DAYS_MAX,
-    HORIZON_DAYS_MAX,
-    ROUND_DAYS_MIN,
-    ROUNDS_MAX,
-    SEED_MAX,
-    TEAMS_MAX,
-    game_length_problem,
+    whole_problem,
 )
 from ..loading import load_scenario, validate_data
-from ..metrics.tiers import TIER_RANK
 from ..model import Command
 from ..model.commands import command_from_dict, command_to_dict
 from ..scenario import Scenario
 from .deck import Deck, check_effects, effect_commands, load_deck
+from .errors import DebriefError, WorkshopError
 from .scoring import leaderboard_score
 from .store import NAME_PATTERN, Store, check_name, damaged, session_error, session_path
+from .stored import (
+    check_plan,
+    stored_json,
+    stored_metrics,
+    stored_number,
+    stored_text,
+    stored_tiers,
+)
+from .views import LeaderboardRow, SessionStatus, TeamStatus
 
 PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
 KEY_METRICS: tuple[str, ...] = (
@@ -64,110 +66,6 @@ DEBRIEF_REPLICATIONS = 10
 
 
 STATUSES: tuple[str, ...] = (PLANNING, PLAYED, FINISHED)
-STORED_NUMBER_MAX = 1e12
-"""Largest magnitude of a stored result (metric, score): far beyond any real round."""
-
-
-class WorkshopError(ScenarioError):
-    """A workshop request the rules refuse (wrong phase, over budget, unknown team)."""
-
-
-class DebriefError(WorkshopError):
-    """Writing the debrief after a round failed; the round itself was played and stored.
-
-    Raised by :meth:`Workshop.play_round` with ``debrief``: callers should report it as
-    its own problem, never as "round not played".  ``round`` is the round that was played.
-    """
-
-    def __init__(self, workshop: str, round_number: int, problem: str) -> None:
-        self.round = round_number
-        super().__init__(
-            f"workshop {workshop}", "debrief",
-            f"round {round_number} was played and stored; the debrief was not written: "
-            f"{problem}",
-        )  # fmt: skip
-
-
-def _allowed_whole(value: Any, low: int, high: int) -> str | None:
-    """What is wrong with ``value`` as a whole number in ``[low, high]`` (None: nothing)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        return f"expected a whole number >= {low} and <= {high}, got {value!r}"
-    return None
-
-
-def _allowed_number(value: Any, low: float, high: float) -> str | None:
-    """What is wrong with ``value`` as a finite number in ``[low, high]`` (None: nothing)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not low <= value <= high
-    ):
-        return f"expected a number >= {low:g} and <= {high:g}, got {value!r}"
-    return None
-
-
-def check_plan(
-    source: str, teams: int, rounds: int, round_days: float, budget: float | None, seed: int | None
-) -> None:
-    """Refuse numbers outside :mod:`sim.limits` (nan, inf, huge, too many rounds of days)
-    with one line naming ``source`` and the key; used on create and on every open."""
-    for key, problem in (
-        ("teams", _allowed_whole(teams, 1, TEAMS_MAX)),
-        ("rounds", _allowed_whole(rounds, 1, ROUNDS_MAX)),
-        ("round_days", _allowed_number(round_days, ROUND_DAYS_MIN, HORIZON_DAYS_MAX)),
-        ("budget", None if budget is None else _allowed_number(budget, 0, BUDGET_PERSON_DAYS_MAX)),
-        ("seed", None if seed is None else _allowed_whole(seed, 0, SEED_MAX)),
-    ):
-        if problem:
-            raise WorkshopError(source, key, problem)
-    problem = game_length_problem(rounds, round_days)
-    if problem:
-        raise WorkshopError(source, "rounds × round_days", problem)
-
-
-def _json(path: Path, text: Any, key: str, kind: type | tuple[type, ...]) -> Any:
-    """Stored JSON ``text`` as ``kind``; nan and infinity are refused like any damage."""
-
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not a finite number")
-
-    try:
-        value = json.loads(text, parse_constant=refuse)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise damaged(path, f"{key}: not valid JSON: {exc}") from None
-    if not isinstance(value, kind):
-        raise damaged(path, f"{key}: unexpected JSON {type(value).__name__}")
-    return value
-
-
-def _stored_number(path: Path, value: Any, key: str) -> float:
-    problem = _allowed_number(value, -STORED_NUMBER_MAX, STORED_NUMBER_MAX)
-    if problem:
-        raise damaged(path, f"{key}: {problem}")
-    return float(value)
-
-
-def _stored_metrics(path: Path, text: Any, key: str) -> dict[str, Any]:
-    metrics = _json(path, text, key, dict)
-    for name, value in metrics.items():
-        if value is not None:
-            _stored_number(path, value, f"{key}.{name}")
-    return metrics
-
-
-def _stored_tiers(path: Path, text: Any, key: str) -> dict[str, str | None]:
-    tiers = _json(path, text, key, dict)
-    for name, value in tiers.items():
-        if value is not None and value not in TIER_RANK:
-            raise damaged(path, f"{key}.{name}: expected one of {', '.join(TIER_RANK)}")
-    return tiers
-
-
-def _stored_text(path: Path, value: Any, key: str) -> str:
-    if not isinstance(value, str):
-        raise damaged(path, f"{key}: expected text, got {value!r}")
-    return value
 
 
 _P = ParamSpec("_P")
@@ -203,46 +101,6 @@ class _Snapshot:
     injects: list[tuple[int, str | None, str, list[dict[str, Any]]]]
 
 
-@dataclass(frozen=True)
-class LeaderboardRow:
-    """One team on the leaderboard."""
-
-    rank: int
-    team: str
-    rounds_played: int
-    total: float
-    last_score: float | None
-    last_metrics: dict[str, Any] = field(default_factory=dict)
-    """The four keys' metrics of the last played round (see :data:`KEY_METRICS`)."""
-    last_tiers: dict[str, str | None] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class TeamStatus:
-    """A team as the facilitator sees it."""
-
-    name: str
-    joined: str | None
-    last_seen: str | None
-    moves_this_round: int
-
-
-@dataclass(frozen=True)
-class SessionStatus:
-    """Where a session stands."""
-
-    name: str
-    scenario: str
-    round: int
-    rounds: int
-    status: str
-    round_days: float
-    budget: float | None
-    teams: list[TeamStatus]
-    pending_injects: list[tuple[str, str | None]]
-    """(card, team or None for all) injected for the round being planned."""
-
-
 class Workshop:
     """One session, opened from its database; cheap to create, one per process or client."""
 
@@ -274,8 +132,8 @@ class Workshop:
         self.rounds: int = row["rounds"]
         self.round_days: float = float(row["round_days"])
         self.budget: float | None = None if row["budget"] is None else float(row["budget"])
-        self.created: str = _stored_text(path, row["created"], "session.created")
-        data = _json(path, row["scenario"], "session.scenario", dict)
+        self.created: str = stored_text(path, row["created"], "session.created")
+        data = stored_json(path, row["scenario"], "session.scenario", dict)
         try:
             self.scenario: Scenario = validate_data(data, "session.scenario")
         except ScenarioError as exc:
@@ -381,7 +239,7 @@ class Workshop:
         path = self.store.path
         if state is None:
             raise damaged(path, "state: no row")
-        problem = _allowed_whole(state["round"], 1, self.rounds)
+        problem = whole_problem(state["round"], 1, self.rounds)
         if problem:
             raise damaged(path, f"state.round: {problem}")
         if state["status"] not in STATUSES:
@@ -389,7 +247,7 @@ class Workshop:
         return state["round"], state["status"]
 
     def _stored_round(self, value: Any, key: str) -> int:
-        problem = _allowed_whole(value, 1, self.rounds)
+        problem = whole_problem(value, 1, self.rounds)
         if problem:
             raise damaged(self.store.path, f"{key}: {problem}")
         return int(value)
@@ -401,7 +259,7 @@ class Workshop:
 
     def _stored_move(self, row: sqlite3.Row) -> tuple[str, int, Command]:
         path = self.store.path
-        data = _json(path, row["command"], "moves.command", dict)
+        data = stored_json(path, row["command"], "moves.command", dict)
         try:
             command = command_from_dict(data, "moves.command")
         except ScenarioError as exc:
@@ -411,10 +269,10 @@ class Workshop:
 
     def _stored_inject(self, row: sqlite3.Row) -> tuple[int, str | None, str, list[dict[str, Any]]]:
         path = self.store.path
-        card = _stored_text(path, row["card"], "injects.card")
+        card = stored_text(path, row["card"], "injects.card")
         if not NAME_PATTERN.fullmatch(card):
             raise damaged(path, f"injects.card: {card!r} is not a card id")
-        effects = _json(path, row["effects"], "injects.effects", list)
+        effects = stored_json(path, row["effects"], "injects.effects", list)
         try:
             check_effects(effects, "injects", "effects")
         except ScenarioError as exc:
@@ -432,12 +290,12 @@ class Workshop:
             rows.append({
                 "team": self._stored_team(row["team"], "results.team"),
                 "round": self._stored_round(row["round"], "results.round"),
-                "metrics": _stored_metrics(path, row["metrics"], "results.metrics"),
-                "tiers": _stored_tiers(path, row["tiers"], "results.tiers"),
-                "score": _stored_number(path, row["score"], "results.score"),
-                "leaderboard": _stored_number(path, row["leaderboard"], "results.leaderboard"),
-                "parts": {k: _stored_number(path, v, f"results.parts.{k}")
-                          for k, v in _json(path, row["parts"], "results.parts", dict).items()},
+                "metrics": stored_metrics(path, row["metrics"], "results.metrics"),
+                "tiers": stored_tiers(path, row["tiers"], "results.tiers"),
+                "score": stored_number(path, row["score"], "results.score"),
+                "leaderboard": stored_number(path, row["leaderboard"], "results.leaderboard"),
+                "parts": {k: stored_number(path, v, f"results.parts.{k}") for k, v
+                          in stored_json(path, row["parts"], "results.parts", dict).items()},
             })  # fmt: skip
         return rows
 

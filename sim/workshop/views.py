@@ -1,0 +1,46 @@
+"""What a session shows: the leaderboard's rows and where the session stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One team on the leaderboard."""
+
+    rank: int
+    team: str
+    rounds_played: int
+    total: float
+    last_score: float | None
+    last_metrics: dict[str, Any] = field(default_factory=dict)
+    """The four keys' metrics of the last played round (see :data:`KEY_METRICS`)."""
+    last_tiers: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """A team as the facilitator sees it."""
+
+    name: str
+    joined: str | None
+    last_seen: str | None
+    moves_this_round: int
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """Where a session stands."""
+
+    name: str
+    scenario: str
+    round: int
+    rounds: int
+    status: str
+    round_days: float
+    budget: float | None
+    teams: list[TeamStatus]
+    pending_injects: list[tuple[str, str | None]]
+    """(card, team or None for all) injected for the round being planned."""
