@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import stat
 import statistics
 from pathlib import Path
 
@@ -146,6 +148,28 @@ async def test_week_fast_forward_and_cancel() -> None:
         await pilot.pause()
         assert not board.fast
         assert board.game.now <= board.game.round_end
+
+
+@pytest.mark.parametrize("target", ["folder", "fifo"])
+async def test_saving_onto_a_folder_or_fifo_is_refused_in_one_line(
+    tmp_path: Path, target: str
+) -> None:
+    """The game keeps running; the player reads why; nothing at the target is replaced."""
+    path = tmp_path / target
+    if target == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is board_of(app)
+        messages = [notice.message for notice in app._notifications]
+    assert any("Could not save" in m and "regular file" in m for m in messages), messages
+    assert path.is_dir() if target == "folder" else stat.S_ISFIFO(path.stat().st_mode)
 
 
 async def test_save_then_replay_gives_identical_numbers(tmp_path: Path) -> None:

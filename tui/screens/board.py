@@ -29,9 +29,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, one_line
 from sim.game import GameError
 from sim.model.commands import InjectIncident, ResizePool, SetPractice
+from sim.outputs import OutputError
 
 from ..display import Demand, demand_of, describe, tiers
 from ..messages import FastForwardDone, FastForwardProgress
@@ -377,8 +378,9 @@ class BoardScreen(Screen[None]):
     def save_to(self, path: Path) -> bool:
         try:
             self.game.save(path)
-        except (OSError, GameError, ScenarioError) as exc:
-            self.notify(f"Could not save to {path}: {exc}", severity="error")
+        except (OSError, OutputError, GameError, ScenarioError) as exc:
+            # One line, like the CLI (a folder, a FIFO or a device is refused).
+            self.notify(f"Could not save: {one_line(str(exc))}", severity="error")
             return False
         self.notify(f"Replay with: shipit play --replay {path}", title=f"Saved {path}")
         return True

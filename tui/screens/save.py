@@ -22,6 +22,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from sim.outputs import OutputError
+
 LABEL_MAX = 40
 LABEL_CHARS = "A-Za-z0-9_-"
 
@@ -118,7 +120,7 @@ class SaveScreen(ModalScreen[str | None]):
             saves_dir.mkdir(parents=True, exist_ok=True)
             path = served_save_path(saves_dir, typed)
             game.save(path)
-        except (OSError, ValueError):  # GameError and ScenarioError are ValueErrors
+        except (OSError, ValueError, OutputError):  # GameError, ScenarioError: ValueErrors
             self.app.notify("Could not save the game on the server.", severity="error")
             return False
         self.saved_path = path
