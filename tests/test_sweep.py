@@ -424,9 +424,8 @@ def test_crn_points_share_seeds_and_random_numbers(tmp_path: Path) -> None:
     assert sorted(rows["seed"]) == sorted(seeds)
 
 
-def test_a_failing_run_is_recorded_and_the_others_finish(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def failing_at_nine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs with org.developers = 9 raise, as a broken model would."""
     real = sweep_execute.run_replication
 
     def flaky(scenario: Scenario, *args: Any, **kwargs: Any) -> Any:
@@ -435,6 +434,12 @@ def test_a_failing_run_is_recorded_and_the_others_finish(
         return real(scenario, *args, **kwargs)
 
     monkeypatch.setattr(sweep_execute, "run_replication", flaky)
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing_at_nine(monkeypatch)
     spec = load_sweep(write_spec(tmp_path))
     for workers in (1, 2):  # in this process, and in forked pool workers
         out = tmp_path / f"out{workers}"

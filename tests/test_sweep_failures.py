@@ -22,14 +22,13 @@ from distributed import KilledWorker, LocalCluster
 
 from sim.analysis.results import load_sweep as load_results
 from sim.outputs import OutputError
-from sim.scenario import Scenario
 from sim.sweep import dask_backend as sweep_dask
 from sim.sweep import execute as sweep_execute
 from sim.sweep import load_sweep, read_results, run_sweep
 from sim.sweep.cli import main as sweep_main
 from sim.sweep.store import part_paths
 
-from .test_sweep import ROOT, write_spec, write_toml
+from .test_sweep import ROOT, failing_at_nine, write_spec, write_toml
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -56,18 +55,6 @@ def slow_runs(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.02) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sweep_execute, "run_replication", slow)
-
-
-def failing_at_nine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Runs with org.developers = 9 raise, as a broken model would."""
-    real = sweep_execute.run_replication
-
-    def flaky(scenario: Scenario, *args: Any, **kwargs: Any) -> Any:
-        if scenario.org.developers == 9:
-            raise RuntimeError("boom at nine")
-        return real(scenario, *args, **kwargs)
-
-    monkeypatch.setattr(sweep_execute, "run_replication", flaky)
 
 
 def one_line(text: str) -> str:
