@@ -358,6 +358,8 @@ def serve(
     where = f"; saved games go to {saves}" if saves is not None else ""
     sep = "&" if token else "?"
 
+    players = "1 player" if max_sessions == 1 else f"{max_sessions} players"
+
     def started() -> None:
         if not is_loopback(host) and token is None:
             print(
@@ -368,7 +370,7 @@ def serve(
             )
         print(
             f"Ship It for players: open {join_url(url, token)} "
-            f"(add {sep}fontsize=22 for a projector; at most {max_sessions} players"
+            f"(add {sep}fontsize=22 for a projector; at most {players}"
             f"{where}; Ctrl+C stops)",
             flush=True,
         )
