@@ -36,6 +36,7 @@ from sim.analysis.cli import add_analyze_parser
 from sim.argtypes import positive_int, workers_count
 from sim.errors import ScenarioError, one_line
 from sim.events import event_to_json
+from sim.flow_report import run_value_stream, value_stream_part, value_stream_table
 from sim.game import load_case
 from sim.loading import (
     apply_overrides,
@@ -345,7 +346,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise CLIError(f"--json and --events both name {args.json}; give two different files")
     plots_dir = check_plots_dir(args.plots) if args.plots is not None else None
     plots = _load_plots() if plots_dir is not None else None
-    keep_log = events_path is not None or plots_dir is not None
+    # Replication 0's log also gives "where the time goes" (table and ``value_stream``).
+    keep_log = (
+        events_path is not None or plots_dir is not None or json_path is not None or not args.quiet
+    )
 
     comparison: ComparisonResult | None = None
     if ghost is not None:
@@ -367,6 +371,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     document = result_document(scenario, results)
     if comparison is not None:
         _add_baseline(document, comparison)
+    stream = run_value_stream(results)
+    if stream is not None:
+        document["value_stream"] = value_stream_part(stream, results[0].replication)
 
     if events_path is not None:
         log = results[0].log or []
@@ -375,6 +382,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         atomic_write(json_path, [_json_text(document)])
     if not args.quiet:
         _stdout().print(scorecard(document, scenario))
+        if stream is not None:
+            _stdout().print(
+                value_stream_table(
+                    stream, replication=results[0].replication, replications=len(results)
+                )
+            )
         if comparison is not None:
             overrides = {comparison.variants[1].label: list(args.set)}
             _print_comparison(comparison_document(comparison, overrides), scenario)
@@ -569,7 +582,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
         help="compare scenarios or practice changes on common random numbers",
         description="Run variants on the same seed and replications (common random numbers) "
         "and show each one's means and its paired difference to the first (the baseline) "
-        "with a 95%% CI. Each SCENARIO is a variant; each --vary adds the first SCENARIO "
+        "with a 95% CI. Each SCENARIO is a variant; each --vary adds the first SCENARIO "
         "with one override; --set, --seed and --days apply to every variant.",
     )
     compare.add_argument(

@@ -179,7 +179,7 @@ def _count(value: float | None, interval: Interval) -> str:
 DEMAND: tuple[tuple[str, str, Formatter], ...] = (
     ("Delivered / arrived", "demand_delivered_share", format_share),
     ("Backlog growth", "backlog_growth_per_week", _per_week),
-    ("Customer lead time", "customer_lead_time_hours_median", format_hours),
+    ("Customer lead time (median)", "customer_lead_time_hours_median", format_hours),
 )
 """Whether the organisation keeps up with its demand: the four keys start at commit, so
 these rows (label, metric key, formatter) show what they cannot -- work piling up before

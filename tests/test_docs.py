@@ -6,7 +6,9 @@
   values and default, and vice versa;
 * every scenario parameter carries a unit and a source;
 * every ```python block and every ``$ shipit`` line of a ```console block in README.md and
-  docs/*.md runs without error.
+  docs/*.md runs without error;
+* where a block (of any language) shows a ``$ shipit`` command's output under it, that
+  output is what the command prints now, line for line: an example cannot go stale.
 """
 
 from __future__ import annotations
@@ -265,6 +267,90 @@ def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path
             f"{block.path}:{block.line}: `shipit {shlex.join(argv)}` exited {status}\n"
             f"stdout:\n{out.getvalue()}\nstderr:\n{err.getvalue()}"
         )
+
+
+class ShownOutput(NamedTuple):
+    """A ``$ shipit`` command of a block and the output lines shown under it."""
+
+    argv: list[str]
+    line: int
+    lines: list[str]
+
+
+def shown_outputs(text: str, first_line: int = 1) -> list[ShownOutput]:
+    """Every ``$ shipit ...`` line followed by output (up to the next ``$`` line or the
+    block's end), with trailing blanks removed; commands showing no output are left out."""
+    shown: list[ShownOutput] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line.startswith("$ "):
+            i += 1
+            continue
+        start = i
+        while line.endswith("\\") and i + 1 < len(lines):
+            i += 1
+            line = line[:-1] + " " + lines[i].strip()
+        i += 1
+        output: list[str] = []
+        while i < len(lines) and not lines[i].strip().startswith("$ "):
+            output.append(lines[i].rstrip())
+            i += 1
+        while output and not output[-1]:
+            output.pop()
+        argv = shlex.split(line[2:])
+        if output and argv[:1] == ["shipit"]:
+            shown.append(ShownOutput(argv[1:], first_line + start, output))
+    return shown
+
+
+def test_shown_output_parser() -> None:
+    text = (
+        "$ shipit run x \\\n    --days 9\nline one  \n\nline two\n\n$ shipit scenarios\n"
+        "$ ls\nnot shipit\n"
+    )
+    assert shown_outputs(text, 10) == [
+        ShownOutput(["run", "x", "--days", "9"], 10, ["line one", "", "line two"])
+    ]
+
+
+def _shown_blocks() -> list[Any]:
+    return [
+        pytest.param(block, shown, id=f"{block.path}#{block.index}-L{shown.line}")
+        for path in _doc_files()
+        for block in fenced_blocks(
+            path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix()
+        )
+        for shown in shown_outputs(block.text, block.line + 1)
+    ]
+
+
+@pytest.mark.parametrize(("block", "shown"), _shown_blocks())
+def test_shown_output_is_what_the_command_prints(
+    block: Block, shown: ShownOutput, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An example's output is the real output now (trailing spaces aside), so a change to
+    the model or the scorecard that moves a number shows up here, not in a reader's
+    terminal.  On failure the message holds the fresh output to paste into the page."""
+    from sim import cli
+
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")  # rich's width when not writing to a terminal
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(shown.argv)
+    assert status == 0, err.getvalue()
+    real = [line.rstrip() for line in out.getvalue().splitlines()]
+    while real and not real[-1]:
+        real.pop()
+    fresh = "\n".join(real)
+    assert real == shown.lines, (
+        f"{block.path}:{shown.line}: the output shown for `shipit {shlex.join(shown.argv)}` "
+        f"is stale; the command prints now:\n{fresh}"
+    )
 
 
 def test_sim_never_imports_tui() -> None:

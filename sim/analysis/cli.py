@@ -30,7 +30,7 @@ def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
         "analyze",
         help="analyse a sweep: main effects, sensitivity indices, charts",
         description="Analyse a sweep result directory (written by `shipit sweep`): per-point "
-        "means with 95%% CIs, main effects of every factor, Sobol or Morris indices when the "
+        "means with 95% CIs, main effects of every factor, Sobol or Morris indices when the "
         "design has them, and a ranking of what matters most. Writes DIR/_analysis/ "
         "(summary.md, points.csv, effects.csv, sensitivity.csv, tornado and main-effects "
         "charts).",

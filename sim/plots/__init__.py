@@ -42,6 +42,7 @@ from .run import (
 )
 from .scorecard import compare_scorecard_chart, format_metric, scorecard_chart
 from .style import PIXELS, plain
+from .valuestream import value_stream_chart
 
 __all__ = [
     "COMPARE_CHARTS",
@@ -69,6 +70,7 @@ RUN_CHARTS = (
     "lead_time_histogram.png",
     "aging_wip.png",
     "incidents.png",
+    "value_stream.png",
     "scorecard.png",
 )
 """File names :func:`run_charts` writes, in the order it returns them."""
@@ -101,7 +103,7 @@ def _directory(out_dir: Path, names: Sequence[str]) -> Path:
 def run_charts(
     log: Sequence[Event], document: dict[str, Any], title: str, out_dir: Path
 ) -> list[Path]:
-    """Write the seven charts of one run into ``out_dir`` (which must exist).
+    """Write the eight charts of one run into ``out_dir`` (which must exist).
 
     Returns the paths in :data:`RUN_CHARTS` order.  An empty log gives charts saying
     "no data" rather than an error.
@@ -115,6 +117,7 @@ def run_charts(
         lead_time_histogram_chart,
         aging_wip_chart,
         incidents_chart,
+        value_stream_chart,
     )
     paths = [draw(log, title, out / name) for draw, name in zip(drawers, RUN_CHARTS, strict=False)]
     paths.append(scorecard_chart(document, title, out / RUN_CHARTS[-1]))
