@@ -9,12 +9,14 @@ import argparse
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.widgets import DataTable, OptionList, Select, Static
 
 from sim.model.commands import SetPractice
 from sim.workshop.session import PLANNING, Workshop
 from tui.launcher import add_play_arguments, build_app, main
 from tui.screens.practices import PracticePanel
+from tui.widgets.feed import IncidentFeed
 from tui.workshop.facilitator import ConfirmScreen, FacilitatorApp, FacilitatorScreen, InjectScreen
 from tui.workshop.team import TeamApp, TeamBoard, TeamSummary
 
@@ -137,28 +139,159 @@ async def test_team_client_refuses_moves_outside_planning(tmp_path: Path) -> Non
         assert "Round 1 played" in str(board.query_one("#workshop-status", Static).render())
 
 
+def board_of(app: TeamApp) -> TeamBoard:
+    board = app.board
+    assert board is not None
+    board.poll_timer.pause()  # the test drives every poll itself
+    return board
+
+
+def status_line(board: TeamBoard) -> str:
+    return str(board.query_one("#workshop-status", Static).render())
+
+
 async def test_team_client_shows_the_summary_after_the_round(tmp_path: Path) -> None:
+    """The race made deterministic: the round is played and the next one opened before the
+    client polls (status jumps from planning 1 to planning 2); the summary still shows."""
     make_session(tmp_path)
     app = TeamApp(open_session(tmp_path), "team-2")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        board = app.screen
-        assert isinstance(board, TeamBoard)
-        open_session(tmp_path).submit("team-2", SetPractice("change_approval", "peer_review"))
-        facilitator = FacilitatorApp(open_session(tmp_path), debrief=False)
-        async with facilitator.run_test(size=SIZE) as fpilot:
-            await fpilot.press("enter", "enter")
-            await facilitator.workers.wait_for_complete()
-            await fpilot.pause()
+        board = board_of(app)
+        board.poll()  # nothing new: no summary
+        await pilot.pause()
+        assert app.screen is board
+        facilitator = open_session(tmp_path)
+        facilitator.submit("team-2", SetPractice("change_approval", "peer_review"))
+        facilitator.play_round()  # played and round 2 opened between two polls
         board.poll()
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, TeamSummary)
         assert summary.report.number == 1
         assert board.game.round_number == 2
-        assert "Planning round 2" in str(board.query_one("#workshop-status", Static).render())
+        assert "Planning round 2" in status_line(board)
         await pilot.press("enter")
         assert app.screen is board
+        board.poll()  # shown once: not again
+        await pilot.pause()
+        assert app.screen is board
+
+
+async def test_team_client_polled_while_the_round_is_played_still_shows_it(
+    tmp_path: Path,
+) -> None:
+    """A poll that lands after planning closed but before the results are stored sees
+    "played" without results: no summary yet, and the next poll shows it."""
+    make_session(tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        facilitator = open_session(tmp_path)
+        facilitator.store.conn.execute("UPDATE state SET status = 'played'")  # mid-play
+        board.poll()
+        await pilot.pause()
+        assert app.screen is board and "Round 1 played" in status_line(board)
+        facilitator.play_round()  # finishes the round and opens round 2
+        board.poll()
+        await pilot.pause()
+        assert isinstance(app.screen, TeamSummary) and app.screen.report.number == 1
+
+
+async def test_two_rounds_played_between_polls_show_both_summaries(tmp_path: Path) -> None:
+    Workshop.create("demo", "elite", 2, 3, round_days=14, seed=3, directory=tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        facilitator = open_session(tmp_path)
+        facilitator.play_round()
+        facilitator.play_round()
+        board.poll()
+        await pilot.pause()
+        seen = []
+        while isinstance(app.screen, TeamSummary):
+            seen.append(app.screen.report.number)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert seen == [1, 2]
+        assert app.screen is board and "Planning round 3" in status_line(board)
+
+
+async def test_a_rejoining_client_does_not_repeat_old_summaries(tmp_path: Path) -> None:
+    make_session(tmp_path).play_round()
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        board.poll()
+        await pilot.pause()
+        assert app.screen is board
+        await pilot.press("r")  # but the last one is there on request
+        assert isinstance(app.screen, TeamSummary)
+
+
+def feed_lines(board: TeamBoard) -> list[str]:
+    return [line.plain for line in board.query_one(IncidentFeed)._entries]
+
+
+async def test_team_feed_labels_cards_as_the_facilitators_and_welcomes_once(
+    tmp_path: Path,
+) -> None:
+    workshop = make_session(tmp_path)
+    workshop.submit("team-1", SetPractice("change_approval", "peer_review"))
+    workshop.inject("engineer-leaves", "team-1")
+    workshop.inject("major-outage")
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        open_session(tmp_path).play_round()
+        board.poll()
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, TeamSummary)
+        text = Console(width=200, record=True)
+        text.print(summary.content())
+        changes = text.export_text()
+        await pilot.press("enter")
+        await pilot.pause()
+        board.poll()
+        await pilot.pause()
+        lines = feed_lines(board)
+    developers = board.game.headcount()["developers"]
+    card = f"Facilitator card 'A key engineer leaves': developers set to {developers}"
+    assert any(card in line for line in lines)
+    assert any("Facilitator card 'Major outage': a severity-1 incident" in ln for ln in lines)
+    assert not any("You set developers" in line for line in lines)
+    assert any("You set change approval to peer review" in line for line in lines)
+    assert sum("You are team-1" in line for line in lines) == 1  # welcomed once
+    assert card in changes and "You set developers" not in changes
+    assert "Facilitator card 'Major outage'" in changes
+
+
+async def test_team_screens_show_the_leaderboard_score(tmp_path: Path) -> None:
+    workshop = make_session(tmp_path)
+    workshop.submit("team-1", SetPractice("change_approval", "cab"))
+    workshop.play_round()
+    (row,) = [r for r in workshop.leaderboard() if r.team == "team-1"]
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        assert board.status().score == row.total
+        game_score = board.game.total_score
+        await pilot.press("r")
+        summary = app.screen
+        assert isinstance(summary, TeamSummary)
+        console = Console(width=200, record=True)
+        console.print(summary.content())
+        text = console.export_text()
+    assert f"leaderboard score: {row.total:,.0f}" in text
+    assert "four keys (100 per tier step)" in text
+    if game_score != row.total:
+        assert f"{game_score:,.0f}" not in text.split("\n")[0]
 
 
 def parse_play(*argv: str) -> argparse.Namespace:

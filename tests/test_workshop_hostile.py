@@ -573,17 +573,14 @@ def test_play_round_debrief_into_a_bad_folder_is_refused_before_playing(
     assert Workshop.open("w", tmp_path).status().status == "planning"  # not played
 
 
-def test_play_round_with_debrief_says_the_round_stands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_play_round_with_debrief_says_the_round_stands(tmp_path: Path) -> None:
     workshop = Workshop.create("w", SCENARIO, 1, 2, round_days=7, directory=tmp_path)
 
     def broken(*args: object, **kwargs: object) -> list[Path]:
         raise ValueError("Unknown symbol: \\frac")
 
-    monkeypatch.setattr("sim.workshop.report.write_debrief", broken)
     with pytest.raises(DebriefError) as info:
-        workshop.play_round(debrief=True)
+        workshop.play_round(debrief=broken)
     assert info.value.round == 1
     assert "round 1 was played and stored" in info.value.message
     assert workshop.status().round == 2

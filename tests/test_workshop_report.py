@@ -173,7 +173,7 @@ def test_two_rounds_add_an_overall_window(tmp_path: Path) -> None:
     workshop = session(tmp_path)
     workshop.play_round()
     workshop.submit("team-3", SetPractice("change_approval", "cab"))
-    workshop.play_round(debrief=True)  # the optional hook writes the pack
+    workshop.play_round(debrief=write_debrief)  # the optional hook writes the pack
     out = Path(workshop.store.path).parent / "debrief"
     data = json.loads((out / "debrief.json").read_text(encoding="utf-8"))
     lucks = data["teams"]["team-3"]["luck"]

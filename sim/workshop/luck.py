@@ -76,6 +76,40 @@ def window_metrics(
     return sim.metrics(since=snap), sim
 
 
+def futures_metrics(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    commands: Sequence[tuple[float, Command]],
+    starts: Sequence[float],
+    end: float,
+    keep_log: bool = False,
+) -> tuple[list[dict[str, Any]], Simulation]:
+    """Metrics over ``[start, end]`` for each of ``starts`` from one run of one replication.
+
+    Each window is measured exactly as :func:`window_metrics` measures it alone (a pool
+    snapshot at its start, taken before the commands given at that time), so one run
+    serves every window that ends at ``end``: the last round and all played rounds.
+    """
+    sim = Simulation(scenario, replication=replication, seed=seed, keep_log=keep_log)
+    pending = sorted(set(starts))
+    snaps = {}
+
+    def snapshots_until(t: float) -> None:
+        while pending and t >= pending[0] - 1e-9:
+            start = pending.pop(0)
+            sim.run_until(start)
+            snaps[start] = sim.snapshot()
+
+    for t, command in commands:
+        snapshots_until(t)
+        sim.run_until(t)
+        sim.apply(command)
+    snapshots_until(float("inf"))
+    sim.run_until(end)
+    return [sim.metrics(since=snaps[start]) for start in starts], sim
+
+
 @dataclass
 class Luck:
     """One window of one team: actual values and the two distributions, per key metric."""

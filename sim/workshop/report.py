@@ -22,18 +22,23 @@ not mathematics: :func:`sim.plots.style.plain`).
 
 Flow charts come from replaying the team's commands (moves and injects at their times)
 on replication 0 with a full event log up to the end of the last played round; the
-x axis ends there.
+x axis ends there.  Simulations and charts run on a process pool
+(:func:`sim.workers.guarded_pool`); one run per replication serves both windows, and
+the other futures of a round are stored in the session (:meth:`Workshop.cache_futures`)
+so a pack rebuilt for the same round reuses them.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,20 +47,21 @@ from ..events import Event, Kind
 from ..game import describe_command
 from ..metrics.tiers import tier_of
 from ..model import Command
+from ..model.commands import command_to_dict
 from ..outputs import EXIT_FAILURE, OutputError, atomic_write, check_output_dir, output_target
 from ..overload import backlog_growth, is_overloaded
 from ..plots import compare_charts
 from ..plots.run import cumulative_flow_chart, cycle_time_scatter_chart, incidents_chart
 from ..plots.scorecard import scorecard_chart
 from ..units import HOURS_PER_DAY
+from ..workers import guarded_pool
 from .luck import (
     KEY_NAMES,
     Luck,
     format_value,
+    futures_metrics,
     luck_chart,
-    luck_vs_decisions,
     reading,
-    window_metrics,
 )
 from .scoring import FOUR_KEYS
 from .session import DEBRIEF_REPLICATIONS, KEY_METRICS, Workshop
@@ -93,6 +99,8 @@ class _Team:
     ghost_document: dict[str, Any]
     ghost_log: list[Event]
     luck: list[Luck]
+    images: dict[str, Path]
+    """The played period's charts, drawn where the futures ran."""
 
 
 def _error(workshop: Workshop, problem: str) -> Exception:
@@ -110,67 +118,213 @@ def _trim(log: Iterable[Event], end: float) -> list[Event]:
 
 
 def _document(workshop: Workshop, metrics: dict[str, Any]) -> dict[str, Any]:
-    edition = workshop.scenario.run.tier_edition
+    return _document_of(workshop.scenario, metrics)
+
+
+def _document_of(scenario: Any, metrics: dict[str, Any]) -> dict[str, Any]:
+    edition = scenario.run.tier_edition
     return {
-        "scenario": workshop.scenario.scenario.name,
+        "scenario": scenario.scenario.name,
         "metrics": metrics,
         "tiers": tier_of(metrics, edition),
         "provenance": {"tier_edition": edition, "replications": 1},
     }
 
 
-def _collect(workshop: Workshop, team: str, replications: int) -> _Team:
-    game = workshop.team_game(team)
+def _plan(workshop: Workshop, team: str) -> tuple[list[_Round], list[tuple[float, Command]], float]:
+    """``team``'s played rounds (stored results beside its replayed game), all its commands
+    (moves and cards at their times) and the game's start."""
+    game, decisions = workshop.team_history(team)
     stored = {row["round"]: row for row in workshop.results(team)}
-    cards = [
-        {"round": number, "team": target, "card": card}
-        for number, target, card, _ in workshop.injects()
-    ]
     rounds = []
     commands: list[tuple[float, Command]] = []
     for report in game.reports:
         row = stored.get(report.number)
         if row is None:
             break
-        n_moves = len(workshop.moves(team, report.number))
+        mine = [d for d in decisions if d.round == report.number]
         rounds.append(_Round(
             report.number, report.start_hours, report.end_hours, row["metrics"],
             row["tiers"], row["score"], row["leaderboard"], row["parts"],
-            report.ghost, report.ghost_tiers, report.commands[:n_moves],
-            report.commands[n_moves:],
-            [c["card"] for c in cards if c["round"] == report.number
-             and c["team"] in (None, team)],
+            report.ghost, report.ghost_tiers,
+            [(d.t, c) for d in mine if d.card is None for c in d.commands],
+            [(d.t, c) for d in mine if d.card is not None for c in d.commands],
+            [d.card for d in mine if d.card is not None],
         ))  # fmt: skip
         commands.extend(report.commands)
     if not rounds:
         raise _error(workshop, "no round played yet; play a round first")
-    start, end = game.start, rounds[-1].end
-    seed, scenario = workshop.seed, workshop.scenario
-    metrics, sim = window_metrics(scenario, seed, 0, commands, start, end, keep_log=True)
-    ghost_metrics, ghost_sim = window_metrics(scenario, seed, 0, (), start, end, keep_log=True)
-    last = rounds[-1]
-    cards = any(r.injected for r in rounds)
-    label = "your decisions + cards" if cards else "your decisions"
-    luck = [
-        luck_vs_decisions(
-            scenario, seed, commands, last.start, last.end, replications,
-            f"round {last.number}", actual=last.metrics, untouched_actual=last.ghost,
-            decisions_label=label,
-        )
-    ]  # fmt: skip
-    if len(rounds) > 1:
-        luck.append(
-            luck_vs_decisions(
-                scenario, seed, commands, start, end, replications,
-                f"rounds 1–{last.number}", actual=metrics, untouched_actual=ghost_metrics,
-                decisions_label=label,
-            )
-        )  # fmt: skip
-    return _Team(
-        team, rounds, commands, start, end,
-        _document(workshop, metrics), _trim(sim.log or [], end),
-        _document(workshop, ghost_metrics), _trim(ghost_sim.log or [], end), luck,
-    )  # fmt: skip
+    return rounds, commands, game.start
+
+
+def _commands_key(commands: Sequence[tuple[float, Command]]) -> str:
+    """What a team's futures depend on besides the session (scenario, seed): its commands."""
+    return json.dumps([[t, command_to_dict(c)] for t, c in commands], sort_keys=True)
+
+
+_JobResult = tuple[
+    dict[int, list[dict[str, Any]]], dict[str, Any] | None, list[Event] | None, dict[str, Path]
+]
+"""Futures by replication, the played future's metrics, its log and its charts."""
+
+
+def _futures_job(
+    scenario: Any,
+    seed: int,
+    commands: tuple[tuple[float, Command], ...],
+    starts: tuple[float, ...],
+    end: float,
+    replications: tuple[int, ...],
+    played: tuple[str, Path] | None = None,
+) -> _JobResult:
+    """Run in a worker: ``replications`` of ``commands`` (key metrics per window of
+    ``starts``, all ending at ``end``); with ``played`` = (chart label, img folder) also
+    the played future (replication 0) with a full log, its metrics over the first window
+    and its flow charts drawn into the folder."""
+    futures = {}
+    for replication in replications:
+        windows, _ = futures_metrics(scenario, seed, replication, commands, starts, end)
+        futures[replication] = [{k: w.get(k) for k in KEY_METRICS} for w in windows]
+    if played is None:
+        return futures, None, None, {}
+    windows, sim = futures_metrics(scenario, seed, 0, commands, starts[:1], end, keep_log=True)
+    log = _trim(sim.log or [], end)
+    label, img = played
+    return futures, windows[0], log, _flow_charts(label, img, log, windows[0], scenario)
+
+
+def _flow_charts(label: str, img: Path, log: list[Event], metrics: dict[str, Any],
+                 scenario: Any) -> dict[str, Path]:  # fmt: skip
+    """The played period's charts of one team (``label`` ends with the team's name)."""
+    if not label:
+        return {}
+    name = label.rsplit(" · ", 1)[-1]
+    document = _document_of(scenario, metrics)
+    return {
+        "scorecard": scorecard_chart(document, f"{label} · played period",
+                                     img / f"{name}-scorecard.png"),
+        "cumulative_flow": cumulative_flow_chart(log, label, img / f"{name}-cumulative-flow.png"),
+        "cycle_time_scatter": cycle_time_scatter_chart(log, label, img / f"{name}-cycle-time.png"),
+        "incidents": incidents_chart(log, label, img / f"{name}-incidents.png"),
+    }  # fmt: skip
+
+
+def _luck_job(lucks: list[Luck], label: str, img: Path, name: str, last: int) -> dict[str, Path]:
+    """Run in a worker: one team's luck-vs-decisions charts."""
+    images = {}
+    for i, luck in enumerate(lucks):
+        which = "overall" if i else f"round-{last}"
+        images[f"luck{i}"] = luck_chart(luck, f"{label} · luck vs. decisions, {luck.label}",
+                                        img / f"{name}-luck-{which}.png")  # fmt: skip
+    return images
+
+
+class _Inline:
+    """The executor interface, run at once in this process (one worker: no pool)."""
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed over like a pool's future does
+            future.set_exception(exc)
+        return future
+
+
+@contextlib.contextmanager
+def _executor(workers: int) -> Iterator[Any]:
+    if workers <= 1:
+        yield _Inline()
+        return
+    with guarded_pool(workers) as pool:
+        yield pool
+
+
+def _series(futures: dict[int, list[dict[str, Any]]], window: int, n: int) -> dict[str, list[Any]]:
+    return {k: [futures[r][window].get(k) for r in range(1, n + 1)] for k in KEY_METRICS}
+
+
+def _collect(
+    workshop: Workshop, replications: int, pool: Any, img: Path, title: str
+) -> list[_Team]:
+    """Every team's rounds, played-future charts and luck vs. decisions.
+
+    The other futures run in ``pool``, one job per team and one for the untouched
+    organisation (shared by all teams, and the futures of a team that did nothing), with
+    the metrics fold only; each is stored in the session's cache, so a pack rebuilt for the same
+    round reuses them.
+    """
+    first = workshop.teams[0]
+    plans = {first: _plan(workshop, first)}
+    rounds, _, start = plans[first]
+    last, end = rounds[-1], rounds[-1].end
+    starts = (start, last.start)
+    scenario, seed = workshop.scenario, workshop.seed
+    cache = workshop.cached_futures(last.number, replications)
+    keys: dict[str, str] = {}
+    wanted: dict[str, tuple[tuple[float, Command], ...]] = {}
+    futures: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    jobs: dict[str, Future[Any]] = {}
+    # the untouched organisation first, then each team as soon as its plan is read, so
+    # the workers start while this process replays the teams' rounds
+    for team in ("", *workshop.teams):
+        if team and team not in plans:
+            plans[team] = _plan(workshop, team)
+        wanted[team] = tuple(plans[team][1]) if team else ()
+        keys[team] = key = _commands_key(wanted[team])
+        entry = cache.get(team)
+        if isinstance(entry, dict) and entry.get("commands") == key:
+            try:
+                found = {int(r): v for r, v in entry["futures"].items()}
+            except (AttributeError, KeyError, TypeError, ValueError):
+                found = {}
+            if sorted(found) == list(range(1, replications + 1)):
+                futures[team] = found
+        to_run = () if team in futures else tuple(range(1, replications + 1))
+        if team and not wanted[team]:
+            to_run = ()  # no decisions: its futures are the untouched ones
+        played = (f"{title} · {team}", img) if team else ("", img)
+        jobs[team] = pool.submit(_futures_job, scenario, seed, wanted[team], starts, end,
+                                 to_run, played)  # fmt: skip
+    done = {team: job.result() for team, job in jobs.items()}
+    new_rows = {}
+    for team, (computed, *_rest) in done.items():
+        if computed:
+            futures[team] = computed
+            new_rows[team] = {"commands": keys[team], "futures": computed}
+        elif team and not wanted[team]:
+            futures[team] = futures[""]
+    workshop.cache_futures(last.number, replications, new_rows)
+    _, ghost_metrics, ghost_log, _ = done[""]
+    assert ghost_metrics is not None and ghost_log is not None
+    result = []
+    for team in workshop.teams:
+        team_rounds, commands, _ = plans[team]
+        _, metrics, log, images = done[team]
+        assert metrics is not None and log is not None
+        cards = any(r.injected for r in team_rounds)
+        label = "your decisions + cards" if cards else "your decisions"
+        lucks = []
+        for window, name, actual, untouched_actual in (
+            (1, f"round {last.number}", team_rounds[-1].metrics, team_rounds[-1].ghost),
+            (0, f"rounds 1–{last.number}", metrics, ghost_metrics),
+        ):
+            if window == 0 and len(team_rounds) < 2:
+                continue
+            lo = starts[window]
+            luck = Luck(
+                name, lo, end,
+                {k: actual.get(k) for k in KEY_METRICS},
+                {k: untouched_actual.get(k) for k in KEY_METRICS},
+                _series(futures[team], window, replications),
+                _series(futures[""], window, replications), label,
+            )  # fmt: skip
+            lucks.append(luck)
+        result.append(_Team(
+            team, team_rounds, commands, start, end, _document(workshop, metrics), log,
+            _document(workshop, ghost_metrics), ghost_log, lucks, images,
+        ))  # fmt: skip
+    return result
 
 
 # --------------------------------------------------------------------------- HTML
@@ -360,9 +514,15 @@ def debrief_dir(workshop: Workshop) -> Path:
 
 
 def write_debrief(
-    workshop: Workshop, out_dir: str | Path | None = None, replications: int = DEFAULT_REPLICATIONS
+    workshop: Workshop,
+    out_dir: str | Path | None = None,
+    replications: int = DEFAULT_REPLICATIONS,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write the debrief pack (see the module docstring); returns the files written.
+
+    The simulations and charts run on ``workers`` processes (default: every core; 1 runs
+    everything in this process); the numbers are the same whatever the count.
 
     Refused with a one-line :class:`~sim.errors.ScenarioError` before any round is played,
     and with a one-line :class:`~sim.outputs.OutputError` if ``out_dir`` (default
@@ -378,10 +538,17 @@ def write_debrief(
     pages = ["index.html", "debrief.json", *(f"team-{team}.html" for team in workshop.teams)]
     for name in pages:  # before the work: a folder where a page goes is refused now
         output_target(out / name)
-    teams = [_collect(workshop, team, replications) for team in workshop.teams]
+    if not workshop.played_rounds(workshop.teams[0]):
+        raise _error(workshop, "no round played yet; play a round first")
     staging = _staging(out)
+    jobs = len(workshop.teams) + 1
     try:
-        written = _write_pack(workshop, teams, staging, replications)
+        with _executor(min(jobs, workers or os.cpu_count() or 1)) as pool:
+            img = staging / "img"
+            img.mkdir()
+            title = f"Workshop {workshop.name} · {workshop.scenario.scenario.name}"
+            teams = _collect(workshop, replications, pool, img, title)
+            written = _write_pack(workshop, teams, staging, replications, pool, title)
         return _move_into_place(staging, out, written)
     except OSError as exc:  # e.g. the disk filled up while a chart was saved
         problem = exc.strerror or exc
@@ -429,40 +596,29 @@ def _move_into_place(staging: Path, out: Path, written: list[Path]) -> list[Path
     return final
 
 
-def _write_pack(workshop: Workshop, teams: list[_Team], out: Path, replications: int) -> list[Path]:
-    """Write every file of the pack into ``out`` (the staging folder)."""
+def _write_pack(
+    workshop: Workshop, teams: list[_Team], out: Path, replications: int, pool: Any, title: str
+) -> list[Path]:
+    """Write every file of the pack into ``out`` (the staging folder, whose ``img`` holds
+    the played-period charts already); the luck charts are drawn in ``pool`` while this
+    process draws the comparison."""
     img = out / "img"
-    img.mkdir()
-    written: list[Path] = []
     # drawn as written: the charts escape ``$`` (sim.plots.style.plain), so no escaping here
-    title = f"Workshop {workshop.name} · {workshop.scenario.scenario.name}"
+    lucks = {}
     for team in teams:
         label = f"{title} · {team.name}"
-        images = {
-            "scorecard": scorecard_chart(
-                team.document, f"{label} · played period", img / f"{team.name}-scorecard.png"
-            ),
-            "cumulative_flow": cumulative_flow_chart(
-                team.log, label, img / f"{team.name}-cumulative-flow.png"
-            ),
-            "cycle_time_scatter": cycle_time_scatter_chart(
-                team.log, label, img / f"{team.name}-cycle-time.png"
-            ),
-            "incidents": incidents_chart(team.log, label, img / f"{team.name}-incidents.png"),
-        }
-        for i, luck in enumerate(team.luck):
-            name = "overall" if i else f"round-{team.rounds[-1].number}"
-            images[f"luck{i}"] = luck_chart(
-                luck, f"{label} · luck vs. decisions, {luck.label}",
-                img / f"{team.name}-luck-{name}.png",
-            )  # fmt: skip
+        last = team.rounds[-1].number
+        lucks[team.name] = pool.submit(_luck_job, team.luck, label, img, team.name, last)
+    variants = [(t.name, t.log, t.document) for t in teams]
+    variants.append((UNTOUCHED, teams[0].ghost_log, teams[0].ghost_document))
+    compared = compare_charts(variants, f"{title} · teams compared", img)
+    written: list[Path] = []
+    for team in teams:
+        images = {**team.images, **lucks[team.name].result()}
         written.extend(images.values())
         page = out / f"team-{team.name}.html"
         atomic_write(page, _team_html(workshop, team, images))
         written.append(page)
-    variants = [(t.name, t.log, t.document) for t in teams]
-    variants.append((UNTOUCHED, teams[0].ghost_log, teams[0].ghost_document))
-    compared = compare_charts(variants, f"{title} · teams compared", img)
     written.extend(compared)
     index = out / "index.html"
     atomic_write(index, _index_html(workshop, teams, compared))

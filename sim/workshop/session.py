@@ -40,7 +40,7 @@ from ..scenario import Scenario
 from .deck import Deck, check_effects, effect_commands, load_deck
 from .errors import DebriefError, WorkshopError
 from .scoring import leaderboard_score
-from .store import NAME_PATTERN, Store, check_name, damaged, session_error, session_path
+from .store import FUTURES, NAME_PATTERN, Store, check_name, damaged, session_error, session_path
 from .stored import (
     check_plan,
     stored_json,
@@ -49,7 +49,7 @@ from .stored import (
     stored_text,
     stored_tiers,
 )
-from .views import LeaderboardRow, SessionStatus, TeamStatus
+from .views import Decision, LeaderboardRow, SessionStatus, TeamStatus
 
 PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
 KEY_METRICS: tuple[str, ...] = (
@@ -308,9 +308,17 @@ class Workshop:
             budget_person_days=self.budget,
         )
 
-    def _replay(self, team: str, snap: _Snapshot, upto: int, play_last: bool) -> Game:
+    def _replay(
+        self,
+        team: str,
+        snap: _Snapshot,
+        upto: int,
+        play_last: bool,
+        decisions: list[Decision] | None = None,
+    ) -> Game:
         """``team``'s game: rounds before ``upto`` played, then round ``upto``'s moves (and,
-        with ``play_last``, its injects and the round itself)."""
+        with ``play_last``, its injects and the round itself).  ``decisions``, if given,
+        receives every move and every card's applied commands, in order."""
         game = self._new_game()
         for number in range(1, upto + 1):
             if number > self.rounds:
@@ -321,24 +329,32 @@ class Workshop:
                         game.apply(command)
                     except (GameError, ScenarioError) as exc:
                         raise self._error(f"team {team}", f"stored move refused: {exc}") from None
+                    if decisions is not None:
+                        decisions.append(Decision(number, game.now, None, (command,)))
             if number == upto and not play_last:
                 break
-            for inject_round, target, _card, effects in snap.injects:
+            for inject_round, target, card, effects in snap.injects:
                 if inject_round == number and target in (None, team):
-                    self._apply_inject(game, effects)
+                    applied = self._apply_inject(game, effects)
+                    if decisions is not None:
+                        decisions.append(Decision(number, game.now, card, tuple(applied)))
             while game.round_number == number and not game.finished:
                 game.advance(game.round_end - game.now)
         return game
 
     @staticmethod
-    def _apply_inject(game: Game, effects: list[dict[str, Any]]) -> None:
-        """Carry out a card's effects: outside the team's budget, recorded with its moves."""
+    def _apply_inject(game: Game, effects: list[dict[str, Any]]) -> list[Command]:
+        """Carry out a card's effects: outside the team's budget, recorded with its moves.
+        Returns the commands that took effect."""
+        applied = []
         for command in effect_commands(effects, game.headcount()):
             try:
                 game.player.apply(command)
             except ScenarioError:  # e.g. a leave where nobody can leave: no effect
                 continue
             game.commands.append((game.now, command))
+            applied.append(command)
+        return applied
 
     @_guarded
     def team_game(self, team: str) -> Game:
@@ -348,6 +364,58 @@ class Workshop:
         if snap.status == PLANNING:
             return self._replay(team, snap, snap.round, play_last=False)
         return self._replay(team, snap, snap.round, play_last=True)
+
+    @_guarded
+    def team_history(self, team: str) -> tuple[Game, list[Decision]]:
+        """``team``'s game as :meth:`team_game` has it, with every decision that shaped
+        it: the team's moves and the facilitator's cards (with the commands each card
+        carried out), in the order they were applied."""
+        self._check_team(team)
+        snap = self._snapshot()
+        decisions: list[Decision] = []
+        game = self._replay(team, snap, snap.round, snap.status != PLANNING, decisions)
+        return game, decisions
+
+    @_guarded
+    def played_rounds(self, team: str) -> list[int]:
+        """The rounds with stored results for ``team``, in order (cheap: no JSON read)."""
+        self._check_team(team)
+        rows = self.store.query("SELECT round FROM results WHERE team = ? ORDER BY round", (team,))
+        return [self._stored_round(row["round"], "results.round") for row in rows]
+
+    # --- the debrief's cache of other futures -------------------------------------------
+    @_guarded
+    def cached_futures(self, round_number: int, replications: int) -> dict[str, Any]:
+        """Stored "other futures" of the debrief (see :mod:`.report`) for the pack after
+        ``round_number`` with ``replications``: key → data.  A cache: a session made
+        before it existed has none, and an unreadable row is simply not returned."""
+        if not self.store.has_table(FUTURES):
+            return {}
+        rows = self.store.query(
+            f"SELECT key, data FROM {FUTURES} WHERE round = ? AND replications = ?",
+            (round_number, replications),
+        )
+        found = {}
+        for row in rows:
+            try:
+                data = json.loads(row["data"])
+            except (TypeError, ValueError):
+                continue
+            if isinstance(row["key"], str) and isinstance(data, dict):
+                found[row["key"]] = data
+        return found
+
+    @_guarded
+    def cache_futures(self, round_number: int, replications: int, rows: dict[str, Any]) -> None:
+        """Store computed futures (key → JSON-ready data), replacing older ones."""
+        if not rows:
+            return
+        with self.store.transaction() as conn:
+            self.store.ensure_table(FUTURES)
+            conn.executemany(
+                f"INSERT OR REPLACE INTO {FUTURES} VALUES (?, ?, ?, ?)",
+                [(round_number, replications, key, json.dumps(data)) for key, data in rows.items()],
+            )
 
     @_guarded
     def ghost_game(self) -> Game:
@@ -450,11 +518,17 @@ class Workshop:
         return number
 
     @_guarded
-    def play_round(self, open_next: bool = True, debrief: bool = False) -> list[LeaderboardRow]:
+    def play_round(
+        self, open_next: bool = True, debrief: Callable[[Workshop], object] | None = None
+    ) -> list[LeaderboardRow]:
         """Close planning, play the round for every team, store results; then (with
         ``open_next``) open the next round.  Safe to call again after a crash mid-way.
-        With ``debrief`` the debrief pack is (re)written afterwards (see :mod:`.report`);
-        if that fails, :class:`DebriefError` says the round was played and stored."""
+
+        ``debrief`` (e.g. :func:`sim.workshop.report.write_debrief`) is called with the
+        session once the round is stored; if it fails, :class:`DebriefError` says the
+        round was played and stored.  (This module never imports the report: the
+        dependency runs one way, report → session.)
+        """
         with self.store.transaction() as conn:
             _, status = self._check_state(
                 conn.execute("SELECT round, status FROM state").fetchone()
@@ -478,11 +552,9 @@ class Workshop:
             conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         if open_next:
             self.next_round()
-        if debrief:
-            from .report import write_debrief  # here: report imports this module
-
+        if debrief is not None:
             try:
-                write_debrief(self)
+                debrief(self)
             except Exception as exc:  # any failure (Ctrl-C is not one): the round stands
                 problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
                 raise DebriefError(self.name, number, problem or type(exc).__name__) from exc

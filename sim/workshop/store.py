@@ -10,6 +10,11 @@ budget, created), ``teams`` (name, joined, last_seen), ``state`` (one row: round
 status), ``moves`` (team, round, command JSON; ``id`` keeps the order), ``injects``
 (round, team or NULL for all, card, effects JSON) and ``results`` (team, round,
 metrics, tiers, game score, leaderboard score and its parts).
+
+``futures`` (round, replications, key, data JSON) caches the debrief's "other futures"
+(:mod:`.report`) so each round's are computed once.  It is optional: a session made
+before it existed opens as it is (nothing is written on opening) and gets the table the
+first time futures are stored.
 """
 
 from __future__ import annotations
@@ -62,7 +67,15 @@ CREATE TABLE results (
     metrics TEXT NOT NULL, tiers TEXT NOT NULL, score REAL NOT NULL,
     leaderboard REAL NOT NULL, parts TEXT NOT NULL, PRIMARY KEY (team, round)
 );
+CREATE TABLE futures (
+    round INTEGER NOT NULL, replications INTEGER NOT NULL, key TEXT NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (round, replications, key)
+);
 """
+
+FUTURES = "futures"
+OPTIONAL_TABLES = frozenset({FUTURES})
+"""Tables added after the first sessions were made: may be missing, created when needed."""
 
 
 def check_name(name: str, what: str) -> str:
@@ -259,6 +272,8 @@ class Store:
                 raise damaged(self.path, f"damaged: {problems[0]}")
             for table, columns in _EXPECTED.items():
                 found = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+                if not found and table in OPTIONAL_TABLES:
+                    continue
                 if not found:
                     raise damaged(self.path, f"no table {table!r}")
                 if found != columns:
@@ -277,6 +292,22 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def has_table(self, table: str) -> bool:
+        """Whether ``table`` exists (an optional table may not, in an older session)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        return row is not None
+
+    def ensure_table(self, table: str) -> None:
+        """Create optional ``table`` as :data:`SCHEMA` has it, if missing (call it inside
+        a write transaction)."""
+        if table not in OPTIONAL_TABLES or self.has_table(table):
+            return
+        for statement in SCHEMA.split(";"):
+            if statement.strip().startswith(f"CREATE TABLE {table} "):
+                self.conn.execute(statement)
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Rows of a read (its own snapshot)."""

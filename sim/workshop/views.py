@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import Command
+
 
 @dataclass(frozen=True)
 class LeaderboardRow:
@@ -44,3 +46,16 @@ class SessionStatus:
     teams: list[TeamStatus]
     pending_injects: list[tuple[str, str | None]]
     """(card, team or None for all) injected for the round being planned."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Something that changed a team's organisation: its own move, or a facilitator's card."""
+
+    round: int
+    t: float
+    """When it took effect (simulated hours)."""
+    card: str | None
+    """The card's id, or None for the team's own move."""
+    commands: tuple[Command, ...]
+    """The move, or the commands the card carried out (empty: it had no effect)."""

@@ -344,8 +344,15 @@ class FacilitatorScreen(Screen[None]):
     def play_worker(self, path: Path) -> int:
         """Play the round on a connection of this thread's own."""
         workshop = Workshop(Store.open(path))
+        debrief = None
+        if getattr(self.app, "debrief", False):
+            from sim.workshop import report  # late: charts pull in matplotlib
+
+            def debrief(session: Workshop) -> None:
+                report.write_debrief(session)
+
         try:
-            workshop.play_round(debrief=getattr(self.app, "debrief", False))
+            workshop.play_round(debrief=debrief)
             return workshop.status().round
         finally:
             workshop.close()
