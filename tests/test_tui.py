@@ -530,3 +530,18 @@ def test_play_reports_bad_input_in_one_line(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert "no-such-scenario" in err and "missing.json" in err
     assert "Traceback" not in err
+
+
+async def test_a_cleared_feed_stays_clear_after_a_resize() -> None:
+    """Entries kept for re-wrapping go with a clear: a resize never brings them back."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        feed = board_of(app).query_one(IncidentFeed)
+        feed.note(0.0, "before the clear")
+        await pilot.pause()
+        feed.clear()
+        feed.note(0.0, "after the clear")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        shown = "\n".join(line.text for line in feed.lines)
+    assert "after the clear" in shown and "before the clear" not in shown

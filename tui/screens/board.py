@@ -43,9 +43,13 @@ from ..widgets.ghost import GhostPanel
 from ..widgets.maturity import MaturityView
 from ..widgets.status import Status, StatusBar
 from ..widgets.trends import Trends
+from .practices import PracticePanel
+from .save import SaveScreen, unused_name
+from .summary import SummaryScreen
 
 if TYPE_CHECKING:
-    from sim.game import Game
+    from sim.game import Game, RoundReport
+    from sim.model import Command
 
 TICK_SECONDS = 0.1
 """Game-loop period: 10 ticks a second."""
@@ -164,14 +168,41 @@ class BoardScreen(Screen[None]):
         feed = self.query_one(IncidentFeed)
         info = self.game.scenario.scenario
         feed.note(feed.origin, f"{info.title or info.name}.", "bold")
-        feed.note(
-            feed.origin,
-            "You run this organisation; the ghost is the same one left alone. "
-            "space: run · p: change practices · ?: help",
-            "bold cyan",
-        )
+        if self.game.finished:
+            feed.note(
+                feed.origin,
+                "You ran this organisation; the ghost is the same one left alone.",
+                "bold cyan",
+            )
+        else:
+            feed.note(
+                feed.origin,
+                "You run this organisation; the ghost is the same one left alone. "
+                "space: run · p: change practices · ?: help",
+                "bold cyan",
+            )
+        self.replay_history()
         self._feed_ready = True
         self.refresh_fast()
+        if self.game.finished:
+            over = "This game is over: r shows the final scorecard, with every round."
+            feed.note(self.game.now, over, "bold yellow")
+            self.notify(over, title="Game over")
+
+    def replay_history(self) -> None:
+        """A game loaded mid-way or at its end (a replay): the feed so far, with a line
+        where each closed round ended, as if it had been played on this board."""
+        feed = self.query_one(IncidentFeed)
+        entries = self.game.feed(self._feed_index)
+        written = 0
+        for report in self.game.reports:
+            upto = written
+            while upto < len(entries) and entries[upto].t <= report.end_hours:
+                upto += 1
+            feed.add(entries[written:upto])
+            written = upto
+            self.note_round(report)
+        self._feed_index += written
 
     @property
     def speed(self) -> float:
@@ -283,16 +314,17 @@ class BoardScreen(Screen[None]):
         settle_memory()
         self.set_running(False)
         self.refresh_all()
-        feed = self.query_one(IncidentFeed)
-        feed.note(
+        self.note_round(report)
+        self.app.push_screen(SummaryScreen(self.game, report))
+
+    def note_round(self, report: RoundReport) -> None:
+        """The feed's line for a round that closed."""
+        self.query_one(IncidentFeed).note(
             report.end_hours,
             f"Round {report.number} closed: score {report.score:,.0f} "
             f"(ghost {report.ghost_score:,.0f})",
             "bold",
         )
-        from .summary import SummaryScreen
-
-        self.app.push_screen(SummaryScreen(self.game, report))
 
     # ------------------------------------------------------------------ modal screens pause
     def on_screen_suspend(self) -> None:
@@ -307,7 +339,7 @@ class BoardScreen(Screen[None]):
         self.refresh_all()
 
     # ------------------------------------------------------------------ commands
-    def apply_command(self, command: Any) -> bool:
+    def apply_command(self, command: Command) -> bool:
         """Give the game a command; tell the player why if it is refused."""
         if self.fast:
             self.notify("Fast-forwarding: press space to stop it first.", severity="warning")
@@ -354,15 +386,12 @@ class BoardScreen(Screen[None]):
         if self.fast:
             self.notify("Fast-forwarding: press space to stop it first.", severity="warning")
             return
-        from .practices import PracticePanel
-
-        self.app.push_screen(PracticePanel(self))
+        self.app.push_screen(PracticePanel(self.game, self.apply_command))
 
     def action_save(self) -> None:
         if self.fast:
             self.notify("Fast-forwarding: press space to stop it first.", severity="warning")
             return
-        from .save import SaveScreen
 
         def saved(path: str | None) -> None:
             if path:
@@ -371,9 +400,11 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(SaveScreen(self.default_save_name()), saved)
 
     def default_save_name(self) -> str:
+        """``shipit-game-<scenario>-<seed>.json``, or ``…-2.json`` etc. if that file exists:
+        the name offered is never one a save would overwrite."""
         info = getattr(self.game.scenario, "scenario", None)
         name = getattr(info, "name", "game")
-        return f"shipit-game-{name}-{self.game.seed}.json"
+        return unused_name(f"shipit-game-{name}-{self.game.seed}.json")
 
     def save_to(self, path: Path) -> bool:
         try:
@@ -404,8 +435,6 @@ class BoardScreen(Screen[None]):
         if not self.game.reports:
             self.notify("No round has closed yet.")
             return
-        from .summary import SummaryScreen
-
         self.app.push_screen(SummaryScreen(self.game, self.game.reports[-1]))
 
     def action_inject(self) -> None:

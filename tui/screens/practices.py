@@ -1,7 +1,13 @@
-"""The practice panel: switch practices, resize teams, reorganise; see cost, ramp and budget."""
+"""The practice panel: switch practices, resize teams, reorganise; see cost, ramp and budget.
+
+The panel imports no screen: it reads the game it is given and hands every move to the
+``apply`` callable it is given (the board's, or a workshop team's, ``apply_command``),
+which says whether the move was accepted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -19,7 +25,8 @@ from sim.practices import BY_NAME, CATALOGUE
 from ..display import grouped_practices, pillar_of, pillar_title, practice_label, value_text
 
 if TYPE_CHECKING:
-    from .board import BoardScreen
+    from sim.game import Game
+    from sim.model import Command
 
 STRUCTURE_ROW = "org:structure"
 """The row that reorganises: silos ↔ cross-functional teams."""
@@ -58,10 +65,11 @@ class PracticePanel(ModalScreen[None]):
         "screen.step(-1)": "Previous value of the practice, or one person fewer (also -)",
     }
 
-    def __init__(self, board: BoardScreen, **kwargs: Any) -> None:
+    def __init__(self, game: Game, apply: Callable[[Command], bool], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.board = board
-        self.game = board.game
+        self.game = game
+        self.apply = apply
+        """Makes a move; False when it was refused (and the player was told why)."""
         self._wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -270,7 +278,7 @@ class PracticePanel(ModalScreen[None]):
             return
         kind, name = key.split(":", 1)
         if kind == "practice":
-            command: Any = SetPractice(name, self.next_value(name, step))
+            command: Command = SetPractice(name, self.next_value(name, step))
         elif kind == "org":
             command = Reorganise(self.other_structure())  # two structures: both ways toggle
         else:
@@ -279,7 +287,7 @@ class PracticePanel(ModalScreen[None]):
                 self.notify(f"At least one of the {name} must stay.", severity="warning")
                 return
             command = ResizePool(name, size)
-        if self.board.apply_command(command):
+        if self.apply(command):
             self.refresh_rows()
 
     def action_close(self) -> None:

@@ -3,6 +3,7 @@ final scorecard of every round."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -14,7 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from sim.game import IMPACT_PENALTY
+from sim.game import IMPACT_PENALTY, describe_command
+from sim.model.commands import InjectIncident, ReleaseFreeze, TrafficSpike
 from sim.overload import EXPLANATION, backlog_growth, is_overloaded
 from sim.report import OVERLOAD_STYLE
 
@@ -126,18 +128,72 @@ def overload_text(report: Any) -> Text | None:
     )
 
 
-def changes_text(report: Any, origin: float = 0.0) -> Text:
-    """The commands given during the round, one a line (days counted from ``origin``)."""
+EVENTS = (InjectIncident, TrafficSpike, ReleaseFreeze)
+"""Commands that are events happening to the organisation (a facilitator's cards, the
+incident key), not moves changing how it works."""
+EARLIER_SHOWN = 6
+"""Earlier moves listed by name when a round had none; the rest are counted."""
+
+
+def command_text(command: Any) -> str:
+    """A command in words: the feed's wording, or the game's where the feed has none."""
+    text = describe(command)
+    return describe_command(command) if text == str(command) else text
+
+
+def earlier_text(earlier: Sequence[tuple[float, Any]], origin: float = 0.0) -> Text:
+    """Why a round without moves still differs from the ghost: the moves and events before
+    it, which keep acting (ramps, people, structure) in every later round."""
+    events = sum(isinstance(command, EVENTS) for _, command in earlier)
+    moves = len(earlier) - events
+    what = (
+        "moves and events" if moves and events
+        else "moves" if moves
+        else "events"
+    )  # fmt: skip
+    out = Text(
+        f"No moves this round; any difference from the ghost comes from the earlier {what}:",
+        "dim",
+    )
+    for t, command in earlier[:EARLIER_SHOWN]:
+        out.append("\n")
+        out.append(f"{hours_label(t - origin)} ", style="dim")
+        out.append(describe_command(command), style="dim")
+    if len(earlier) > EARLIER_SHOWN:
+        out.append(f"\n… and {len(earlier) - EARLIER_SHOWN} more.", style="dim")
+    return out
+
+
+def changes_text(
+    report: Any, origin: float = 0.0, earlier: Sequence[tuple[float, Any]] = ()
+) -> Text:
+    """The commands given during the round, one a line (days counted from ``origin``).
+
+    A round without any says so, and where the gap to the ghost then comes from: the
+    ``earlier`` commands (those before the round), or nothing at all when there were none,
+    the only case in which you and the ghost ran the same.
+    """
     if not report.commands:
-        return Text("You changed nothing this round: you and the ghost ran the same.", "dim")
+        if earlier:
+            return earlier_text(earlier, origin)
+        return Text(
+            "No moves and no events so far: you and the ghost ran the same, "
+            "so every number below is the ghost's too.",
+            "dim",
+        )
     out = Text()
     for i, (t, command) in enumerate(report.commands):
         if i:
             out.append("\n")
         out.append(f"{hours_label(t - origin)} ", style="dim")
-        out.append(describe(command))
+        out.append(command_text(command))
     out.append(f"\nInvested {report.spent_person_days:,.0f} person-days.", style="dim")
     return out
+
+
+def earlier_commands(game: Any, report: Any) -> list[tuple[float, Any]]:
+    """The game's commands (moves and injected events) given before ``report``'s round."""
+    return [(t, c) for t, c in getattr(game, "commands", ()) if t < report.start_hours]
 
 
 def rounds_table(game: Any) -> Table:
@@ -166,17 +222,25 @@ def rounds_table(game: Any) -> Table:
 
 
 class SummaryScreen(ModalScreen[None]):
-    """The summary of one round, or the final scorecard once the game is over."""
+    """The summary of one round, or the final scorecard once the game is over.
+
+    ← and → show the round before or after: every closed round's summary stays reachable
+    (a replayed game that is over opens on its board, with them one key away).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,space", "close", "Continue", priority=True),
         Binding("n", "new_game", "New game"),
         Binding("s", "save", "Save"),
+        Binding("left", "other_round(-1)", "Prev round", key_display="←"),
+        Binding("right", "other_round(1)", "Next round", key_display="→"),
     ]
 
     HELP: ClassVar[dict[str, str]] = {
         "close": "Close the summary and carry on",
         "new_game": "New game: choose a scenario",
+        "other_round(-1)": "The previous round's summary",
+        "other_round(1)": "The next round's summary",
     }
 
     def __init__(self, game: Any, report: Any, **kwargs: Any) -> None:
@@ -194,6 +258,9 @@ class SummaryScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_titles()
+
+    def set_titles(self) -> None:
         box = self.query_one("#summary")
         rounds = getattr(self.game, "rounds", len(self.game.reports))
         if self.final:
@@ -201,6 +268,24 @@ class SummaryScreen(ModalScreen[None]):
         else:
             box.border_title = f"Round {self.report.number} of {rounds}"
         box.border_subtitle = "enter to continue"
+
+    def bound(self, action: str) -> bool:
+        """Whether this screen (a subclass may drop keys) has a key for ``action``."""
+        return any(isinstance(b, Binding) and b.action == action for b in self.BINDINGS)
+
+    def keys_hint(self) -> str:
+        """The final scorecard's line of keys: only those this screen has."""
+        keys = [
+            (key, text)
+            for key, action, text in (
+                ("←/→", "other_round(-1)", "every round"),
+                ("n", "new_game", "new game"),
+                ("s", "save", "save"),
+            )
+            if self.bound(action)
+        ]
+        keys.append(("ctrl+q", "quit"))
+        return "   ".join(f"{key}: {text}" for key, text in keys)
 
     def content(self) -> Group:
         r = self.report
@@ -231,10 +316,11 @@ class SummaryScreen(ModalScreen[None]):
         if warning is not None:
             parts += [warning, Text("")]
         parts += [Text("What you changed", style="bold underline")]
-        parts += [changes_text(r, getattr(game, "start", 0.0)), Text("")]
+        origin = getattr(game, "start", 0.0)
+        parts += [changes_text(r, origin, earlier_commands(game, r)), Text("")]
         parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]
         if self.final:
-            parts += [Text(""), Text("n: new game   s: save   ctrl+q: quit", style="dim")]
+            parts += [Text(""), Text(self.keys_hint(), style="dim")]
         else:
             parts += [Text(""), Text("Score: 100 points per tier step on each key, +1 per "
                                      f"change delivered, −{IMPACT_PENALTY:g} per hour of full "
@@ -243,6 +329,20 @@ class SummaryScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_other_round(self, step: int) -> None:
+        """Show the summary of the round ``step`` rounds away (-1 the one before)."""
+        reports = list(self.game.reports)
+        index = next((i for i, r in enumerate(reports) if r is self.report), len(reports) - 1)
+        target = index + step
+        if not 0 <= target < len(reports):
+            where = "first" if target < 0 else "last"
+            self.notify(f"This is the {where} round closed so far.")
+            return
+        self.report = reports[target]
+        self.query_one("#summary-body", Static).update(self.content())
+        self.query_one("#summary", VerticalScroll).scroll_home(animate=False)
+        self.set_titles()
 
     def action_save(self) -> None:
         board = getattr(self.app, "board", None)

@@ -77,6 +77,13 @@ class IncidentFeed(RichLog):
         self._wrapped_at = width
         if first or not self._entries:
             return  # nothing rendered yet: the deferred writes render at this width
-        self.clear()
+        super().clear()  # the lines shown, not the entries kept
         for line in self._entries:
             self.write(line)
+
+    def clear(self) -> IncidentFeed:
+        """Empty the feed, the entries kept for re-wrapping too (else a resize would bring
+        back what was cleared)."""
+        self._entries.clear()
+        super().clear()
+        return self
