@@ -5,21 +5,45 @@ list, the practice catalogue) to a Rich renderable, so the CLI, the TUI and a de
 draw the same scorecard and a test can render it to plain text.  Nothing here runs the
 model or reads files.
 
-Values are shown in the unit a person reads fastest: durations as minutes, hours or days
-depending on their size, frequencies per day, week or month, shares as percentages.  With
-several replications a value is shown as ``mean ± half-width`` of its 95 % interval, in the
-unit chosen for the mean, so both numbers can be compared at a glance.
+Values are written by :mod:`sim.formatting`, the one place that says how each metric is
+shown (durations in minutes, hours or days by one rule, frequencies per day, week or
+month, shares as percentages), so the scorecard, the game's board and the workshop read
+the same.  With several replications a value is shown as ``mean ± half-width`` of its
+95 % interval, in the unit chosen for the mean.  The formatters are re-exported here for
+the callers that import them from this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from sim.formatting import FOUR_KEYS as FOUR_KEY_METRICS
+from sim.formatting import (
+    MISSING,
+    DiffFormatter,
+    Formatter,
+    Interval,
+    MetricFormat,
+    _half_width,
+    format_count,
+    format_share,
+    spec,
+)
+from sim.formatting import TIER_KEY as _TIER_KEY
+from sim.formatting import (
+    format_hours as format_hours,
+)
+from sim.formatting import (
+    format_number as format_number,
+)
+from sim.formatting import (
+    format_per_day as format_per_day,
+)
 from sim.overload import EXPLANATION, backlog_growth, is_overloaded, overload_share
 from sim.practices import Practice, describe_value
 from sim.scenario import Scenario
@@ -32,111 +56,7 @@ TIER_STYLES: dict[str, str] = {
 }
 """Colour of each DORA tier; the same everywhere so a room learns them once."""
 
-MISSING = "—"
-"""Shown for a value or tier that is None (empty sample, zero denominator)."""
-
-Interval = Sequence[float] | None
-"""A 95 % confidence interval ``[low, high]`` as in the ``ci95`` part of a document."""
-
-
 # --------------------------------------------------------------------------- numbers
-
-
-def _fixed(value: float, decimals: int) -> str:
-    """A number with a fixed count of decimals and thousands separators."""
-    return f"{value:,.{decimals}f}"
-
-
-def _decimals(value: float) -> int:
-    """Decimals for a value in its display unit: about three significant figures, at most.
-
-    Large values need no decimals; values below 1 need two to say anything at all.
-    """
-    size = abs(value)
-    if size >= 100:
-        return 0
-    if size >= 1:
-        return 1
-    return 2
-
-
-def _half_width(interval: Interval) -> float | None:
-    """Half the width of a (symmetric, Student-t) 95 % interval, or None when there is none."""
-    if not interval or len(interval) != 2 or interval[0] is None or interval[1] is None:
-        return None
-    return (float(interval[1]) - float(interval[0])) / 2.0
-
-
-def _with_error(
-    mean: float,
-    half: float | None,
-    scale: float,
-    unit: str,
-    decimals: int | None = None,
-    *,
-    keep_small: bool = False,
-) -> str:
-    """``mean unit`` or ``mean ± half unit`` after dividing both by ``scale``.
-
-    The half-width is printed with the mean's decimals, unless that would round a real
-    spread to zero; then it gets two significant figures, so "± 0.0" never hides noise.
-    With ``keep_small`` the same holds for the mean (used for differences, where a small
-    but real change must not read as zero).
-    """
-    shown = mean / scale
-    places = _decimals(shown) if decimals is None else decimals
-    text = _fixed(shown, places)
-    if keep_small and shown != 0 and round(shown, places) == 0:
-        text = f"{shown:.2g}"
-    if half is not None:
-        spread = half / scale
-        if spread > 0 and round(spread, places) == 0:
-            text += f" ± {spread:.2g}"
-        else:
-            text += f" ± {_fixed(spread, places)}"
-    return f"{text} {unit}".rstrip()
-
-
-def format_hours(value: float | None, interval: Interval = None) -> str:
-    """A duration given in hours, as minutes (< 1 h), hours (< 48 h) or days."""
-    if value is None:
-        return MISSING
-    half = _half_width(interval)
-    if abs(value) < 1.0:
-        if half is None and 0 < value < 0.5 / 60.0:
-            return "< 1 min"  # "0 min" would read as "instant", which nothing is
-        return _with_error(value, half, 1.0 / 60.0, "min", 0)
-    if abs(value) < 48.0:
-        return _with_error(value, half, 1.0, "h")
-    return _with_error(value, half, 24.0, "days")
-
-
-def format_per_day(value: float | None, interval: Interval = None) -> str:
-    """A rate given per day, per day (>= 1), per week (>= 1 a week) or per month (30 days)."""
-    if value is None:
-        return MISSING
-    half = _half_width(interval)
-    if value >= 1.0:
-        return _with_error(value, half, 1.0, "/ day")
-    if value >= 1.0 / 7.0:
-        return _with_error(value, half, 1.0 / 7.0, "/ week")
-    return _with_error(value, half, 1.0 / 30.0, "/ month")
-
-
-def format_share(value: float | None, interval: Interval = None, decimals: int = 1) -> str:
-    """A share 0–1 as a percentage."""
-    if value is None:
-        return MISSING
-    return _with_error(value, _half_width(interval), 0.01, "%", decimals)
-
-
-def format_number(
-    value: float | None, interval: Interval = None, unit: str = "", decimals: int | None = None
-) -> str:
-    """A plain number (a count or a rate already in its unit)."""
-    if value is None:
-        return MISSING
-    return _with_error(value, _half_width(interval), 1.0, unit, decimals)
 
 
 def tier_text(tier: str | None) -> Text:
@@ -148,38 +68,34 @@ def tier_text(tier: str | None) -> Text:
 
 # --------------------------------------------------------------------------- scorecard
 
-Formatter = Callable[[float | None, Interval], str]
 
-FOUR_KEYS: tuple[tuple[str, str, str, Formatter], ...] = (
-    ("Deployment frequency", "deployment_frequency_per_day", "deployment_frequency",
-     format_per_day),
-    ("Lead time for changes", "lead_time_hours_median", "lead_time", format_hours),
-    ("Change failure rate", "change_failure_rate", "change_failure_rate", format_share),
-    ("Time to restore", "time_to_restore_hours_median", "time_to_restore", format_hours),
-)  # fmt: skip
+def formatter(key: str, *, compact: bool = False) -> Formatter:
+    """The formatter of metric ``key`` (see :mod:`sim.formatting`), as a function."""
+    shown: MetricFormat = spec(key)
+
+    def fmt(value: float | None, interval: Interval = None) -> str:
+        return shown.format(value, interval, compact=compact)
+
+    return fmt
+
+
+FOUR_KEYS: tuple[tuple[str, str, str, Formatter], ...] = tuple(
+    (spec(key).label, key, _TIER_KEY[key], formatter(key)) for key in FOUR_KEY_METRICS
+)
 """The DORA four keys: label, metric key, tier key and how to format the value."""
 
+_per_week = formatter("backlog_growth_per_week")
+"""Items per week (backlog growth, throughput)."""
 
-def _availability(value: float | None, interval: Interval) -> str:
-    """Availability needs two decimals: 99.9 % and 99.99 % are different services."""
-    return format_share(value, interval, decimals=2)
+_count = format_count
 
-
-def _per_week(value: float | None, interval: Interval) -> str:
-    """Throughput in items per week."""
-    return format_number(value, interval, "items / week")
-
-
-def _count(value: float | None, interval: Interval) -> str:
-    """A count; a mean over replications keeps one decimal, a single run none."""
-    decimals = 0 if interval is None and value is not None and float(value).is_integer() else 1
-    return format_number(value, interval, "", decimals)
-
-
-DEMAND: tuple[tuple[str, str, Formatter], ...] = (
-    ("Delivered / arrived", "demand_delivered_share", format_share),
-    ("Backlog growth", "backlog_growth_per_week", _per_week),
-    ("Customer lead time (median)", "customer_lead_time_hours_median", format_hours),
+DEMAND: tuple[tuple[str, str, Formatter], ...] = tuple(
+    (label, key, formatter(key))
+    for label, key in (
+        ("Delivered / arrived", "demand_delivered_share"),
+        ("Backlog growth", "backlog_growth_per_week"),
+        ("Customer lead time (median)", "customer_lead_time_hours_median"),
+    )
 )
 """Whether the organisation keeps up with its demand: the four keys start at commit, so
 these rows (label, metric key, formatter) show what they cannot -- work piling up before
@@ -188,12 +104,15 @@ development and the customer's whole wait (median, arrival to production)."""
 OVERLOAD_STYLE = "bold white on red"
 """The overload verdict's style: it overrides a tier, so it must not read like one."""
 
-OUTCOMES: tuple[tuple[str, str, Formatter], ...] = (
-    ("Throughput", "throughput_per_week", _per_week),
-    ("Incidents", "incidents", _count),
-    ("Availability", "availability", _availability),
-    ("Unplanned work", "unplanned_work_share", format_share),
-    ("Rework rate", "rework_rate", format_share),
+OUTCOMES: tuple[tuple[str, str, Formatter], ...] = tuple(
+    (spec(key).label, key, formatter(key))
+    for key in (
+        "throughput_per_week",
+        "incidents",
+        "availability",
+        "unplanned_work_share",
+        "rework_rate",
+    )
 )
 """What the four keys cost or buy: label, metric key and formatter."""
 
@@ -340,60 +259,6 @@ def practices_table(catalogue: Iterable[Practice]) -> Table:
 # --------------------------------------------------------------------------- comparisons
 
 
-def _pp(value: float, half: float | None, decimals: int) -> str:
-    """A difference of two shares, in percentage points."""
-    return _with_error(value, half, 0.01, "pp", decimals, keep_small=True)
-
-
-DiffFormatter = Callable[[float, float | None], str]
-"""Formats the size of a difference (>= 0) and its CI half-width; the sign is added after."""
-
-
-def _diff_hours(size: float, half: float | None) -> str:
-    if size < 1.0:  # minutes, without format_hours's "< 1 min" (it reads badly after a sign)
-        return _with_error(size, half, 1.0 / 60.0, "min", 0, keep_small=True)
-    return format_hours(size, None if half is None else [size - half, size + half])
-
-
-def _diff_per_day(size: float, half: float | None) -> str:
-    return format_per_day(size, None if half is None else [size - half, size + half])
-
-
-def _diff_share(size: float, half: float | None) -> str:
-    return _pp(size, half, 1)
-
-
-def _diff_availability(size: float, half: float | None) -> str:
-    return _pp(size, half, 2)
-
-
-def _diff_count(size: float, half: float | None) -> str:
-    return _with_error(size, half, 1.0, "", 1, keep_small=True)
-
-
-def _diff_plain(size: float, half: float | None) -> str:
-    return _with_error(size, half, 1.0, "", keep_small=True)
-
-
-def _diff_per_week(size: float, half: float | None) -> str:
-    return _with_error(size, half, 1.0, "/ week", keep_small=True)
-
-
-def _plain(value: float | None, interval: Interval) -> str:
-    """A number whose unit is in the row label (items in a batch, items in progress)."""
-    return format_number(value, interval)
-
-
-def _weekly(value: float | None, interval: Interval) -> str:
-    """Items per week, the unit short enough for a side-by-side column."""
-    return format_number(value, interval, "/ week")
-
-
-def _runs_share(value: float | None, interval: Interval) -> str:
-    """The share of runs that were overloaded: whole percents (runs are few)."""
-    return format_share(value, interval, decimals=0)
-
-
 class ComparedMetric(NamedTuple):
     """A row of the comparison table."""
 
@@ -407,32 +272,36 @@ class ComparedMetric(NamedTuple):
     """+1 if higher is better, -1 if lower is better, 0 if neither."""
 
 
-COMPARED: tuple[ComparedMetric, ...] = (
-    ComparedMetric("Deployment frequency", "deployment_frequency_per_day", format_per_day,
-                   _diff_per_day, +1),
-    ComparedMetric("Lead time for changes", "lead_time_hours_median", format_hours,
-                   _diff_hours, -1),
-    ComparedMetric("Change failure rate", "change_failure_rate", format_share, _diff_share, -1),
-    ComparedMetric("Time to restore", "time_to_restore_hours_median", format_hours,
-                   _diff_hours, -1),
-    ComparedMetric("Rework rate", "rework_rate", format_share, _diff_share, -1),
-    ComparedMetric("Customer lead time (median)", "customer_lead_time_hours_median",
-                   format_hours, _diff_hours, -1),
-    ComparedMetric("Delivered / arrived", "demand_delivered_share", format_share, _diff_share,
-                   +1),
-    ComparedMetric("Backlog growth (items)", "backlog_growth_per_week", _weekly,
-                   _diff_per_week, -1),
-    ComparedMetric("Overloaded runs", "overloaded", _runs_share, _diff_share, -1),
-    ComparedMetric("Throughput (items)", "throughput_per_week", _weekly, _diff_per_week, +1),
-    ComparedMetric("Incidents", "incidents", _count, _diff_count, -1),
-    ComparedMetric("Availability", "availability", _availability, _diff_availability, +1),
-    ComparedMetric("Unplanned work", "unplanned_work_share", format_share, _diff_share, -1),
-    ComparedMetric("Time to detect (median)", "time_to_detect_hours_median", format_hours,
-                   _diff_hours, -1),
-    ComparedMetric("User impact", "user_impact_hours", format_hours, _diff_hours, -1),
-    ComparedMetric("Batch size (items, mean)", "mean_batch_size", _plain, _diff_plain, -1),
-    ComparedMetric("Work in progress (items)", "wip_mean", _plain, _diff_plain, -1),
-)  # fmt: skip
+def compared(label: str, key: str) -> ComparedMetric:
+    """A comparison row of metric ``key``: values in their compact form (side-by-side
+    columns are narrow), differences in the same unit, the direction from the metric."""
+    shown = spec(key)
+    better = {True: +1, False: -1, None: 0}[shown.higher_is_better]
+    return ComparedMetric(label, key, formatter(key, compact=True), shown.difference, better)
+
+
+COMPARED: tuple[ComparedMetric, ...] = tuple(
+    compared(label, key)
+    for label, key in (
+        ("Deployment frequency", "deployment_frequency_per_day"),
+        ("Lead time for changes", "lead_time_hours_median"),
+        ("Change failure rate", "change_failure_rate"),
+        ("Time to restore", "time_to_restore_hours_median"),
+        ("Rework rate", "rework_rate"),
+        ("Customer lead time (median)", "customer_lead_time_hours_median"),
+        ("Delivered / arrived", "demand_delivered_share"),
+        ("Backlog growth (items)", "backlog_growth_per_week"),
+        ("Overloaded runs", "overloaded"),
+        ("Throughput (items)", "throughput_per_week"),
+        ("Incidents", "incidents"),
+        ("Availability", "availability"),
+        ("Unplanned work", "unplanned_work_share"),
+        ("Time to detect (median)", "time_to_detect_hours_median"),
+        ("User impact", "user_impact_hours"),
+        ("Batch size (items, mean)", "mean_batch_size"),
+        ("Work in progress (items)", "wip_mean"),
+    )
+)
 """The rows of ``shipit compare``: the four keys, then demand, flow, reliability and size."""
 
 MINUS = "\N{MINUS SIGN}"

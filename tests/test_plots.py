@@ -198,11 +198,11 @@ def test_empty_log_data() -> None:
     ("key", "value", "interval", "expected"),
     [
         ("deployment_frequency", 6.34, None, ("6.3 per day", None)),
-        ("deployment_frequency", 0.5, [0.4, 0.6], ("3.5 per week", "± 0.70 per week")),
+        ("deployment_frequency", 0.5, [0.4, 0.6], ("3.5 per week", "± 0.7 per week")),
         ("deployment_frequency", 0.02, None, ("0.60 per month", None)),
         ("lead_time", 3.22, None, ("3.2 hours", None)),
         ("lead_time", 100.0, None, ("4.2 days", None)),
-        ("time_to_restore", 1 / 6, None, ("10.0 min", None)),
+        ("time_to_restore", 1 / 6, None, ("10 min", None)),
         ("change_failure_rate", 0.15, [0.1, 0.2], ("15.0 %", "± 5.0 %")),
         ("change_failure_rate", None, None, ("—", None)),
     ],

@@ -1,8 +1,9 @@
 """How the game shows numbers: which metrics, their labels, units, tiers and directions.
 
-Formatting reuses :mod:`sim.report` so the game, the CLI scorecard and the debrief pack
-print a value the same way; this module only adds what the board needs on top: short
-labels, which direction is better, and the coloured difference to the ghost.
+Labels, units and formatting come from :mod:`sim.formatting`, so the game, the CLI
+scorecard, the workshop leaderboards and the debrief print a value the same way; this
+module only adds what the board needs on top: which metrics it shows, the coloured
+difference to the ghost and the names of the windows its figures cover.
 """
 
 from __future__ import annotations
@@ -13,35 +14,44 @@ from typing import Any
 
 from rich.text import Text
 
+from sim.formatting import FOUR_KEYS as FOUR_KEY_METRICS
+from sim.formatting import MISSING, TIER_KEY, diff_hours, format_number
+from sim.formatting import spec as metric_format
 from sim.game import describe_structure
 from sim.metrics.tiers import tier_of
 from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
 from sim.overload import as_number, backlog_growth, is_overloaded
 from sim.practices import BY_NAME
-from sim.report import (
-    MISSING,
-    TIER_STYLES,
-    format_hours,
-    format_number,
-    format_per_day,
-    format_share,
-)
+from sim.report import TIER_STYLES
 
 Formatter = Callable[[float | None], str]
 
-
-def _per_week(value: float | None) -> str:
-    return format_number(value, None, "/ week")
-
-
-def _count(value: float | None) -> str:
-    if value is None:
-        return MISSING
-    return format_number(value, None, "", 0 if float(value).is_integer() else 1)
+LIVE_DAYS = 28.0
+"""Days the board's live figures cover (four keys, you vs ghost, flow's demand line)."""
 
 
-def _availability(value: float | None) -> str:
-    return format_share(value, None, decimals=2)
+def window_label(days: float) -> str:
+    """A trailing window as words: 28 → ``last 4 weeks``, 7 → ``last week``, 3 → ``last 3 days``."""
+    if days % 7 == 0:
+        weeks = int(days // 7)
+        return "last week" if weeks == 1 else f"last {weeks} weeks"
+    return "last day" if days == 1 else f"last {days:g} days"
+
+
+LIVE_WINDOW = window_label(LIVE_DAYS)
+"""The window of the board's live figures, as its panels name it."""
+
+TREND_WINDOW = "per week"
+"""The trends' buckets: each point is one week's value."""
+
+TREND_FIGURES = "last full week"
+"""The trends' figures: the latest week that is over."""
+
+ROUND_WINDOW = "this round"
+"""Figures that cover the round being played (the budget, the round's progress)."""
+
+GAME_WINDOW = "whole game"
+"""Figures that add up the rounds closed so far (the score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,42 +67,43 @@ class MetricSpec:
     tier_key: str | None = None
 
 
-FOUR_KEYS: tuple[MetricSpec, ...] = (
-    MetricSpec(
-        "deployment_frequency_per_day", "Deployment frequency", "Deploys", format_per_day,
-        True, "rate", "deployment_frequency",
-    ),
-    MetricSpec(
-        "lead_time_hours_median", "Lead time for changes", "Lead time", format_hours,
-        False, "hours", "lead_time",
-    ),
-    MetricSpec(
-        "change_failure_rate", "Change failure rate", "Fail rate", format_share,
-        False, "share", "change_failure_rate",
-    ),
-    MetricSpec(
-        "time_to_restore_hours_median", "Time to restore", "Restore", format_hours,
-        False, "hours", "time_to_restore",
-    ),
-)  # fmt: skip
+_KINDS = {"frequency": "rate", "duration": "hours", "share": "share", "count": "count",
+          "rate": "rate", "number": "count"}  # fmt: skip
+
+
+def metric_spec(key: str, kind: str | None = None) -> MetricSpec:
+    """The board's view of metric ``key``: labels, unit and formatter from
+    :mod:`sim.formatting` (in the compact form a narrow column needs)."""
+    shown = metric_format(key)
+
+    def fmt(value: float | None) -> str:
+        return shown.format(value, None, compact=True)
+
+    return MetricSpec(
+        key,
+        shown.label,
+        shown.short,
+        fmt,
+        bool(shown.higher_is_better),
+        kind or _KINDS[shown.family],
+        TIER_KEY.get(key),
+    )
+
+
+FOUR_KEYS: tuple[MetricSpec, ...] = tuple(metric_spec(key) for key in FOUR_KEY_METRICS)
 """The DORA four keys, in DORA's order."""
 
 DEMAND: tuple[MetricSpec, ...] = (
-    MetricSpec("demand_delivered_share", "Delivered / arrived", "Delivered", format_share,
-               True, "share"),
-    MetricSpec("backlog_growth_per_week", "Backlog growth", "Backlog", _per_week, False,
-               "growth"),
-    MetricSpec("customer_lead_time_hours_median", "Customer lead time", "Cust. lead",
-               format_hours, False, "hours"),
-)  # fmt: skip
+    metric_spec("demand_delivered_share"),
+    metric_spec("backlog_growth_per_week", "growth"),
+    metric_spec("customer_lead_time_hours_median"),
+)
 """Whether the organisation keeps up with its demand: what the four keys (from commit)
 cannot show."""
 
-OUTCOMES: tuple[MetricSpec, ...] = (
-    MetricSpec("throughput_per_week", "Throughput", "Throughput", _per_week, True, "rate"),
-    MetricSpec("incidents", "Incidents", "Incidents", _count, False, "count"),
-    MetricSpec("unplanned_work_share", "Unplanned work", "Unplanned", format_share, False, "share"),
-    MetricSpec("availability", "Availability", "Availability", _availability, True, "share"),
+OUTCOMES: tuple[MetricSpec, ...] = tuple(
+    metric_spec(key)
+    for key in ("throughput_per_week", "incidents", "unplanned_work_share", "availability")
 )
 """What the four keys buy or cost."""
 
@@ -165,7 +176,7 @@ def difference(spec: MetricSpec, you: Any, ghost: Any) -> Text:
     elif spec.kind == "rate":
         size = "from 0"
     elif spec.kind == "hours":
-        size = format_hours(abs(delta))
+        size = diff_hours(abs(delta), None)
     elif spec.kind == "growth":  # the unit is beside the values; a gap must fit a column
         size = format_number(abs(delta))
     else:

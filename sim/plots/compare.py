@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from ..events import Event
+from ..formatting import format_value
 from ..units import HOURS_PER_WEEK
 from . import data
 from .style import (
@@ -127,7 +128,10 @@ def compare_throughput_chart(variants: Sequence[Variant], title: str, path: Path
             continue
         mids = [(k + 0.5) * week_days for k in range(len(weekly))]
         after = [n for k, n in enumerate(weekly) if k * week_days >= days(data.window(log)[0])]
-        mean = f"\nmean after warm-up {np.mean(after):.1f}/week" if after else ""
+        if after:  # written as the scorecard writes the throughput (sim.formatting)
+            mean = f"\nmean after warm-up {format_value('throughput_per_week', np.mean(after))}"
+        else:
+            mean = ""
         ax.plot(
             mids,
             weekly,

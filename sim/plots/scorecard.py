@@ -15,50 +15,29 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
+from ..formatting import FOUR_KEYS, TIER_KEY, spec
 from ..overload import EXPLANATION, backlog_growth, is_overloaded
 from .style import INK, NO_TIER, TIER_COLOURS, new_figure, plain, save, text_colour
 
-KEYS: tuple[tuple[str, str, str, str], ...] = (
-    ("deployment_frequency", "deployment_frequency_per_day", "Deployment frequency",
-     "production deployments"),
-    ("lead_time", "lead_time_hours_median", "Lead time for changes",
-     "median, commit → production"),
-    ("change_failure_rate", "change_failure_rate", "Change failure rate",
-     "deployments that failed"),
-    ("time_to_restore", "time_to_restore_hours_median", "Time to restore",
-     "median, failure → restored"),
-)  # fmt: skip
+CAPTIONS: dict[str, str] = {
+    "deployment_frequency_per_day": "release deployments per service",
+    "lead_time_hours_median": "median, commit → production",
+    "change_failure_rate": "changes that failed",
+    "time_to_restore_hours_median": "median, failure → restored",
+}
+"""What each of the four keys measures, under its name on a tile."""
+
+KEYS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (TIER_KEY[key], key, spec(key).label, CAPTIONS[key]) for key in FOUR_KEYS
+)
 """``(tier key, metric key, name, what it measures)`` of the four keys, in DORA order."""
+
+METRIC_OF: dict[str, str] = {tier: key for key, tier in TIER_KEY.items()}
+"""Metric key of each of the four keys' tier keys."""
 
 DASH = "—"
 OVERLOAD_COLOUR = TIER_COLOURS["low"]
 """An overloaded run's overall tile takes the warning colour whatever its tier."""
-
-
-def _num(x: float) -> str:
-    x = float(x)
-    if abs(x) >= 100:
-        return f"{x:.0f}"
-    if abs(x) >= 1:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
-def _unit(tier_key: str, value: float) -> tuple[float, str]:
-    """Factor and unit to show ``value`` of ``tier_key`` in, chosen by its size."""
-    if tier_key == "deployment_frequency":
-        if value >= 1:
-            return 1.0, "per day"
-        if value * 7 >= 1:
-            return 7.0, "per week"
-        return 30.0, "per month"
-    if tier_key == "change_failure_rate":
-        return 100.0, "%"
-    if value < 1:
-        return 60.0, "min"
-    if value < 48:
-        return 1.0, "hours"
-    return 1 / 24, "days"
 
 
 def metric_parts(
@@ -66,18 +45,14 @@ def metric_parts(
 ) -> tuple[str, str, str | None]:
     """``("6.3", "per day", "± 0.4 per day")``: number, unit and 95 % half-width.
 
-    Frequencies are per day, week or month; durations in minutes, hours or days; the
-    change failure rate in %.  ``None`` gives ``("—", "", None)``; no interval gives
-    ``None`` as the half-width.
+    Written by :mod:`sim.formatting` (the unit spelt out), so a tile reads as the CLI
+    scorecard and the board: frequencies per day, week or month; durations in minutes,
+    hours or days; the change failure rate in %.  ``None`` gives ``("—", "", None)``; no
+    interval gives ``None`` as the half-width.
     """
-    if value is None:
-        return DASH, "", None
-    factor, unit = _unit(tier_key, float(value))
-    number = _num(value * factor)
-    if interval is None or len(interval) != 2 or None in interval:
-        return number, unit, None
-    half = (float(interval[1]) - float(interval[0])) / 2
-    return number, unit, f"± {_num(half * factor)} {unit}"
+    if interval is not None and (len(interval) != 2 or None in interval):
+        interval = None
+    return spec(METRIC_OF[tier_key]).parts(value, interval)
 
 
 def format_metric(
@@ -215,7 +190,8 @@ def scorecard_chart(document: Mapping[str, Any], title: str, path: Path) -> Path
 def _overloaded_lines(overall: str | None, metrics: Mapping[str, Any]) -> list[Any]:
     """The overall tile of an overloaded run: its tier, flagged, and why the flag wins."""
     growth = backlog_growth(metrics)
-    rate = "without bound" if growth is None else f"{_num(growth)} items per week"
+    number, unit, _ = spec("backlog_growth_per_week").parts(growth)
+    rate = "without bound" if growth is None else f"{number} {unit}"
     return [
         (f"Overall: {_tier_label(overall)} — OVERLOADED", 22, "bold", 0.75),
         (f"backlog grows {rate}", 14, "bold", 0.48),

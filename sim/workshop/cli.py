@@ -20,6 +20,7 @@ from rich.text import Text
 
 from ..argtypes import number, positive_int, seed, whole
 from ..errors import ScenarioError
+from ..formatting import FOUR_KEYS, MISSING, TIER_KEY, format_value, short_label
 from ..limits import (
     BUDGET_PERSON_DAYS_MAX,
     HORIZON_DAYS_MAX,
@@ -137,30 +138,32 @@ def _console() -> Console:
     return Console(file=sys.stdout)
 
 
-def _number(value: Any, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+LAST_ROUND = "last round"
+"""The window of the leaderboard's four keys (and of its last score)."""
 
 
 def leaderboard_table(rows: list[LeaderboardRow], title: str = "Leaderboard") -> Table:
-    """The leaderboard as a Rich table: rank, team, rounds, total, last round's four keys."""
-    table = Table(title=title)
-    for name in ("#", "team", "rounds", "total", "last round", "deploys/day", "lead time h",
-                 "CFR", "restore h"):  # fmt: skip
+    """The leaderboard as a Rich table: rank, team, rounds, total, last round's four keys.
+
+    The four keys are written by :mod:`sim.formatting`, in the units of the game's board
+    and the CLI scorecard, and each carries its tier.
+    """
+    table = Table(title=title, caption=f"score and four keys: {LAST_ROUND} played")
+    for name in ("#", "team", "rounds", "total", LAST_ROUND):
         table.add_column(name, justify="left" if name == "team" else "right")
+    for key in FOUR_KEYS:
+        table.add_column(short_label(key), justify="right")
     for row in rows:
         m, t = row.last_metrics, row.last_tiers
 
-        def cell(metric: str, key: str, digits: int = 2, m: Any = m, t: Any = t) -> str:
-            tier = t.get(key)
-            return _number(m.get(metric), digits) + (f" {tier}" if tier else "")
+        def cell(metric: str, m: Any = m, t: Any = t) -> str:
+            tier = t.get(TIER_KEY[metric])
+            return format_value(metric, m.get(metric)) + (f" {tier}" if tier else "")
 
         table.add_row(
             str(row.rank), row.team, str(row.rounds_played), f"{row.total:g}",
-            "–" if row.last_score is None else f"{row.last_score:g}",
-            cell("deployment_frequency_per_day", "deployment_frequency"),
-            cell("lead_time_hours_median", "lead_time", 1),
-            cell("change_failure_rate", "change_failure_rate"),
-            cell("time_to_restore_hours_median", "time_to_restore", 1),
+            MISSING if row.last_score is None else f"{row.last_score:g}",
+            *[cell(metric) for metric in FOUR_KEYS],
         )  # fmt: skip
     return table
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ..formatting import format_value as _format_value
+from ..formatting import spec
 from ..model import Command, Simulation
 from ..plots.style import (
     BLACK,
@@ -40,12 +42,13 @@ from ..scenario import Scenario
 from .session import KEY_METRICS
 
 KEY_NAMES: dict[str, tuple[str, str, bool]] = {
-    "deployment_frequency_per_day": ("deployment frequency", "deploys/day", True),
-    "lead_time_hours_median": ("lead time", "hours, median", False),
-    "change_failure_rate": ("change failure rate", "%", False),
-    "time_to_restore_hours_median": ("time to restore", "hours, median", False),
+    "deployment_frequency_per_day": ("deployment frequency", "releases per service", True),
+    "lead_time_hours_median": ("lead time", "median", False),
+    "change_failure_rate": ("change failure rate", "of changes", False),
+    "time_to_restore_hours_median": ("time to restore", "median", False),
 }
-"""Metric → (name, unit, higher is better)."""
+"""Metric → (name, what the value is, higher is better).  Units and formatting come from
+:mod:`sim.formatting`, as on the board and the leaderboards."""
 
 
 def window_metrics(
@@ -183,14 +186,9 @@ def _better(a: float, b: float, higher: bool) -> bool:
 
 
 def format_value(key: str, value: float | None) -> str:
-    """A key metric for text: ``1.23/day``, ``12.3 h``, ``4.5 %``."""
-    if value is None:
-        return "–"
-    if key == "change_failure_rate":
-        return f"{100 * value:.1f} %"
-    if key == "deployment_frequency_per_day":
-        return f"{value:.2f}/day"
-    return f"{value:.1f} h"
+    """A key metric for text, as every surface writes it (:func:`sim.formatting.format_value`):
+    ``2.1 / week``, ``5.5 days``, ``12.5 %``."""
+    return _format_value(key, value)
 
 
 def reading(luck: Luck, key: str) -> str:
@@ -231,11 +229,14 @@ def luck_chart(luck: Luck, title: str, path: Path) -> Path:
     fig, axes = new_figure(title, nrows=len(KEY_METRICS))
     rng = np.random.default_rng(0)  # jitter only
     for ax, key in zip(axes, KEY_METRICS, strict=True):
-        name, unit, higher = KEY_NAMES[key]
-        factor = 100.0 if key == "change_failure_rate" else 1.0
+        name, what, higher = KEY_NAMES[key]
+        drawn = [*luck.untouched[key], *luck.decisions[key], luck.actual.get(key),
+                 luck.untouched_actual.get(key)]  # fmt: skip
+        factor, unit = spec(key).axis(drawn)  # one unit per chart, as the text writes it
         better = "higher is better" if higher else "lower is better"
         style_axes(ax, None, "", "")
-        ax.set_title(f"{name.capitalize()} ({unit}; {better})", fontsize=14, loc="left", pad=4)
+        ax.set_title(f"{name.capitalize()} ({unit}, {what}; {better})", fontsize=14, loc="left",
+                     pad=4)  # fmt: skip
         for row, (values, colour) in enumerate(
             ((luck.untouched[key], GREY), (luck.decisions[key], BLUE))
         ):

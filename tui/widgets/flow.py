@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from sim.formatting import format_value
 from sim.report import OVERLOAD_STYLE
 
 from ..display import Demand, bar, clean
@@ -115,7 +116,8 @@ class FlowView(Static):
         else:
             style = "red" if share >= 0.3 else "yellow" if share >= 0.15 else "green"
             out.append(bar(share, bar_w), style=style)
-            out.append(f" {share * 100:4.0f}%", style=style)
+            # As the you-vs-ghost panel writes it (sim.formatting): the same 4-week window.
+            out.append(f" {format_value('unplanned_work_share', share):>6}", style=style)
             out.append(" of time", style="dim")
         if self._demand is not None:
             out.append("\n")

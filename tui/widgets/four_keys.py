@@ -1,4 +1,8 @@
-"""The DORA four keys as four tiles: value, tier colour, and the gap to the ghost."""
+"""The DORA four keys as four tiles: value, tier colour, and the gap to the ghost.
+
+Every tile covers the board's live window (:data:`~tui.display.LIVE_WINDOW`, the last four
+weeks) and says so on its bottom border; the trends panel's figures are single weeks.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Static
 
-from ..display import FOUR_KEYS, MetricSpec, clean, difference, tier_label
+from ..display import FOUR_KEYS, LIVE_WINDOW, MetricSpec, clean, difference, tier_label
 
 SHORT_TITLES = {
     "deployment_frequency_per_day": "Deploys",
@@ -29,14 +33,17 @@ TITLES = {
 }
 
 EXPLAIN = {
-    "deployment_frequency_per_day": "Production deployments per day over the last 4 weeks. "
+    "deployment_frequency_per_day": f"Release deployments per service over the {LIVE_WINDOW}, "
+    "shown per day (from 1 a day), per week (from 1 a week) or per month. "
     "Elite: on demand (≥ 1 a day); high: ≥ 1 a week; medium: ≥ 1 a month.",
-    "lead_time_hours_median": "Median time from commit to running in production. "
-    "Elite: < 1 day; high: < 1 week; medium: < 1 month.",
-    "change_failure_rate": "Share of deployments that failed in production. "
-    "Elite ≈ 5 %, high ≈ 10 %, medium ≈ 15 %, low ≈ 64 %.",
-    "time_to_restore_hours_median": "Median time from a failed change to service restored. "
-    "Elite: < 1 hour; high: < 1 day; medium: < 1 week.",
+    "lead_time_hours_median": "Median time from commit to running in production, over "
+    f"changes delivered in the {LIVE_WINDOW}. Elite: < 1 day; high: < 1 week; "
+    "medium: < 1 month.",
+    "change_failure_rate": f"Share of changes to production in the {LIVE_WINDOW} that "
+    "failed. Elite ≈ 5 %, high ≈ 10 %, medium ≈ 15 %, low ≈ 64 %.",
+    "time_to_restore_hours_median": "Median time from a failed change to service restored, "
+    f"over incidents restored in the {LIVE_WINDOW}. Elite: < 1 hour; high: < 1 day; "
+    "medium: < 1 week.",
 }
 
 NO_DATA = {
@@ -45,7 +52,7 @@ NO_DATA = {
     "change_failure_rate": "no deploys",
     "time_to_restore_hours_median": "none restored",
 }
-"""What a missing value means, per key (over the last four weeks)."""
+"""What a missing value means, per key (over the live window)."""
 
 TIER_CLASSES = ("tier-elite", "tier-high", "tier-medium", "tier-low", "tier-none")
 
@@ -72,6 +79,7 @@ class KeyTile(Vertical):
         super().__init__(**kwargs)
         self.spec = spec
         self.border_title = TITLES.get(spec.key, spec.label)
+        self.border_subtitle = LIVE_WINDOW
         self._you: Any = None
         self._ghost: Any = None
         self._tier: str | None = None

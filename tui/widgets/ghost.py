@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..display import DEMAND, FOUR_KEYS, OUTCOMES, clean, difference
+from ..display import DEMAND, FOUR_KEYS, GAME_WINDOW, LIVE_WINDOW, OUTCOMES, clean, difference
 
 ROWS = (*FOUR_KEYS, *DEMAND, *OUTCOMES)
 GAP_W = 12
@@ -16,11 +16,12 @@ GAP_W = 12
 
 
 class GhostPanel(Static):
-    """Each metric for you and the ghost over the last four weeks, and the gap, coloured."""
+    """Each metric for you and the ghost over the live window (the last four weeks, as the
+    four keys' tiles), and the gap, coloured; the score adds up the rounds closed."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
-        self.border_title = "You vs ghost (last 4 weeks)"
+        self.border_title = f"You vs ghost ({LIVE_WINDOW})"
         self._state: tuple[Any, ...] = ()
         self._player: Mapping[str, Any] = {}
         self._ghost: Mapping[str, Any] = {}
@@ -74,7 +75,8 @@ class GhostPanel(Static):
             mine, theirs = self._score
             style = "bold green" if mine > theirs else "bold red" if mine < theirs else "bold"
             out.append("\n")
-            out.append(f"{'Score so far':<{label_w}}", style="bold")
+            name = f"Score, {GAME_WINDOW}"
+            out.append(f"{name if len(name) < label_w else 'Game score':<{label_w}}", style="bold")
             out.append(f"{mine:>{col},.0f}", style=style)
             out.append(f"{theirs:>{col + 1},.0f}", style="dim")
         return out

@@ -26,7 +26,7 @@ class MaturityView(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
-        self.border_title = "Maturity by pillar"
+        self.border_title = "Maturity by pillar (now)"
         self._state: tuple[Any, ...] = ()
         self._maturity: Mapping[str, float] = {}
         self._practices: Mapping[str, Any] = {}

@@ -1,4 +1,8 @@
-"""The status bar: run state, speed, simulated date, round, budget and score."""
+"""The status bar: run state, speed, simulated date, round, budget and score.
+
+Each figure names its window: the bar is the round's progress, the budget is what is left
+this round, the score adds up the rounds closed in the whole game.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..display import bar
+from ..display import GAME_WINDOW, ROUND_WINDOW, bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +69,30 @@ class StatusBar(Static):
             label = f"{label} {s.speed}"
         elif s.state == "paused" and width >= 100:
             label = f"{label} · space runs"
+        out = self._line(s, label, style, width, named=True)
+        if out.cell_len > width:  # narrow: the windows in short words
+            out = self._line(s, label, style, width, named=False)
+        if out.cell_len + len(s.title) + 4 <= width:
+            out.append("  " + s.title, style="dim italic")
+        return out
+
+    @staticmethod
+    def _line(s: Status, label: str, style: str, width: int, named: bool) -> Text:
+        """The bar without its title; ``named`` spells the budget's and score's windows
+        out (``this round``, ``whole game``), else they read ``… pd left`` and ``Game score``."""
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(f" {label} ", style=style)
         out.append(f" {s.date} ", style="bold")
         out.append(bar(s.round_share, 8 if width < 100 else 12), style="cyan")
         if s.budget_left is not None:
             low = s.budget_left < 10
-            out.append(f"  Budget {s.budget_left:,.0f} pd", style="bold red" if low else "bold")
+            left = (
+                f"{s.budget_left:,.0f} pd {ROUND_WINDOW}" if named else f"{s.budget_left:,.0f} pd"
+            )
+            out.append(f"  Budget {left}", style="bold red" if low else "bold")
         diff = s.score - s.ghost_score
         score_style = "bold green" if diff > 0 else "bold red" if diff < 0 else "bold"
-        out.append("  Score ", style="bold")
+        out.append(f"  Score ({GAME_WINDOW}) " if named else "  Game score ", style="bold")
         out.append(f"{s.score:,.0f}", style=score_style)
         out.append(f" vs ghost {s.ghost_score:,.0f}", style="dim")
-        if out.cell_len + len(s.title) + 4 <= width:
-            out.append("  " + s.title, style="dim italic")
         return out

@@ -1,5 +1,9 @@
 """Weekly trends of throughput, lead time, incidents and time to restore, you over the ghost.
 
+Each bar is one week (a per-week bucket), and the figures beside the charts are the last
+full week's: they differ from the four keys' tiles, which cover the last four weeks, and
+both panels say which window they show.  Values are written by :mod:`sim.formatting`.
+
 Drawn here rather than with Textual's ``Sparkline`` so that your line and the ghost's
 share one scale (the heights can be compared by eye) and so that the chart grows with
 the panel: one text row per series when space is short, several on a large screen.
@@ -13,9 +17,9 @@ from typing import Any, NamedTuple
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.report import format_hours, format_number
+from sim.formatting import spec
 
-from ..display import clean
+from ..display import TREND_FIGURES, TREND_WINDOW, clean
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 YOU = "cyan"
@@ -31,18 +35,29 @@ class Trend(NamedTuple):
     """A median of an empty week is reported as 0; for durations that means "no sample"."""
 
 
-def _per_week(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return format_number(value, None, "/wk", 0)
+def _metric(key: str) -> Any:
+    """The formatter of metric ``key``, compact (the figures share a narrow column)."""
+    shown = spec(key)
+    return lambda value: shown.format(value, None, compact=True)
+
+
+def _incidents_per_week(value: float | None) -> str:
+    """A week's incidents: a rate per week, written like throughput."""
+    return spec("throughput_per_week").format(value, None, compact=True)
 
 
 TRENDS: tuple[Trend, ...] = (
-    Trend("throughput", "Throughput", "Throughput", _per_week, False),
-    Trend("lead_time_hours", "Lead time", "Lead time", format_hours, True),
-    Trend("incidents", "Incidents", "Incidents", _per_week, False),
-    Trend("time_to_restore_hours", "Time to restore", "Restore", format_hours, True),
-)
+    Trend("throughput", "Throughput", "Throughput", _metric("throughput_per_week"), False),
+    Trend("lead_time_hours", "Lead time", "Lead time", _metric("lead_time_hours_median"), True),
+    Trend("incidents", "Incidents", "Incidents", _incidents_per_week, False),
+    Trend("time_to_restore_hours", "Time to restore", "Restore",
+          _metric("time_to_restore_hours_median"), True),
+)  # fmt: skip
+"""The charts: throughput and incidents per week, median lead time and time to restore of
+the changes delivered (incidents restored) in each week."""
+
+VALUE_W = 11
+"""Columns of a figure in the compact layout (``12.0 / week``, ``24.5 days``)."""
 
 
 def _columns(values: Sequence[float | None], width: int, capacity: int = 0) -> list[float | None]:
@@ -101,8 +116,14 @@ class Trends(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
-        self.border_title = "Weekly trends"
-        self.border_subtitle = "figures: last full week"
+        self.border_title = "Trends: a bar a week"
+        self.border_subtitle = f"figures: {TREND_FIGURES}"
+        self.tooltip = (
+            f"Each bar is one week ({TREND_WINDOW} buckets); the figures are the "
+            f"{TREND_FIGURES}'s. Lead time and time to restore are the medians of the "
+            "changes delivered (incidents restored) in that week, so they differ from the "
+            "four keys' tiles, which cover the last 4 weeks."
+        )
         self.ghost = True
         self._series: dict[str, list[float | None]] = {}
         self.capacity = 0
@@ -159,21 +180,22 @@ class Trends(Static):
         return next((v for v in reversed(done) if v is not None), None)
 
     def _compact(self, width: int) -> Text:
-        label_w = 22 if width >= 48 else 20
+        label_w = 25 if width >= 48 else 23
+        name_w = label_w - VALUE_W - 2
         spark_w = max(4, width - label_w - 1)
         out = Text(no_wrap=True, overflow="crop")
         for i, trend in enumerate(TRENDS):
             mine, ghost, top = self._values(trend)
             if i:
                 out.append("\n")
-            name = trend.label if label_w - 10 >= len(trend.label) else trend.short
-            out.append(f"{name:<{label_w - 10}}", style="bold")
-            out.append(f"{trend.fmt(self._last(mine)):>9} ", style=YOU)
+            name = trend.label if name_w >= len(trend.label) else trend.short
+            out.append(f"{name:<{name_w}} ", style="bold")
+            out.append(f"{trend.fmt(self._last(mine)):>{VALUE_W}} ", style=YOU)
             out.append(spark(mine, top, spark_w, self.capacity), style=YOU)
             if self.ghost:
                 out.append("\n")
-                out.append(f"{'  ghost':<{label_w - 10}}", style="dim")
-                out.append(f"{trend.fmt(self._last(ghost)):>9} ", style="dim")
+                out.append(f"{'  ghost':<{name_w}} ", style="dim")
+                out.append(f"{trend.fmt(self._last(ghost)):>{VALUE_W}} ", style="dim")
                 out.append(spark(ghost, top, spark_w, self.capacity), style=GHOST)
         return out
 

@@ -227,8 +227,10 @@ class FacilitatorScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#teams-box").border_title = "Teams"
-        self.query_one("#board-box").border_title = "Leaderboard"
+        # The four keys are written as everywhere (sim.formatting, via tui.display) and
+        # cover the last round played, as the leaderboard's "Last round" score does.
+        self.query_one("#teams-box").border_title = "Teams (score and four keys: last round)"
+        self.query_one("#board-box").border_title = "Leaderboard (total: whole game)"
         teams = self.query_one("#teams", DataTable)
         teams.add_columns("Team", "Joined", "Last seen", "Moves", "Last score")
         for spec in FOUR_KEYS:
