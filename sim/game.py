@@ -12,6 +12,11 @@ person for a new structure); with a budget, a round's investments are limited to
 A round closes with a :class:`RoundReport`: the round's metrics for player and ghost,
 their DORA tiers, whether either was overloaded, the commands given, and a score.
 
+Where the time goes (:meth:`Game.value_stream`, :meth:`Game.ghost_value_stream`): both
+simulations stream their events into a :class:`~sim.metrics.valuestream.ValueStreamFold`,
+so the value stream of any window (this round, a closed round, the whole game) can be
+read at any time without a log; the folds only read, so no number of the game changes.
+
 A game is saved as scenario + seed + timestamped commands (JSON); loading replays the
 commands at their times, so the numbers are identical.  ``shipit run`` and ``compare``
 accept a saved game too (:func:`load_case`), turning a played game into a research case.
@@ -46,6 +51,7 @@ from .limits import (
     whole_problem,
 )
 from .metrics.tiers import TIER_RANK, tier_of
+from .metrics.valuestream import ValueStream, ValueStreamFold, value_stream
 from .model import (
     Command,
     InjectIncident,
@@ -338,21 +344,24 @@ class Game:
         self.start = scenario.run.warmup_days * HOURS_PER_DAY
         self._player_tracker = _Tracker(self.start)
         self._ghost_tracker = _Tracker(self.start)
-        # No full logs: the trackers and metric folds keep what the board needs, so a
-        # ten-year game stays small (and garbage collection stays quick).
+        self._player_stream = ValueStreamFold()
+        self._ghost_stream = ValueStreamFold()
+        # No full logs: the trackers, value-stream folds and metric folds keep what the
+        # board needs, so a ten-year game stays small (and garbage collection stays quick).
+        # The folds only read events: every number of the game is what it was without them.
         self.player = Simulation(
             scenario,
             replication=replication,
             seed=self.seed,
             keep_log=False,
-            sinks=[self._player_tracker],
+            sinks=[self._player_tracker, self._player_stream],
         )
         self.ghost = Simulation(
             scenario,
             replication=replication,
             seed=self.seed,
             keep_log=False,
-            sinks=[self._ghost_tracker],
+            sinks=[self._ghost_tracker, self._ghost_stream],
         )
         self._daily: dict[int, tuple[PoolSnapshot, PoolSnapshot]] = {}
         # Warm up day by day, so trailing windows have data from the first day of play.
@@ -582,6 +591,50 @@ class Game:
         cross = 1.0 if self.structure() == "cross_functional" else 0.0
         levels["culture and collaboration"].append(cross)
         return {pillar: sum(v) / len(v) if v else 0.0 for pillar, v in levels.items()}
+
+    # --- where the time goes -------------------------------------------------------------
+    def stream_round(self) -> tuple[int, float, float]:
+        """The round a value stream shows by default: ``(number, start, end)`` (hours).
+
+        The round in play, up to now; once the game is over, or while nothing of a new
+        round has run yet (the summary of the one that closed is on screen), the last
+        closed round.
+        """
+        if self.reports and (self.finished or self.now <= self.round_start + 1e-9):
+            last = self.reports[-1]
+            return last.number, last.start_hours, last.end_hours
+        return self.round_number, self.round_start, self.now
+
+    def _window(self, since_hours: float | None, until_hours: float | None) -> tuple[float, float]:
+        if since_hours is None:
+            _, since_hours, end = self.stream_round()
+            if until_hours is None:
+                until_hours = end
+        if until_hours is None or until_hours >= self.now:
+            return since_hours, self.now
+        # A closed round ends where the next one starts; what happens at that very hour
+        # is simulated when the next round runs, so the window stops just before it.
+        return since_hours, math.nextafter(until_hours, -math.inf)
+
+    def value_stream(
+        self, since_hours: float | None = None, until_hours: float | None = None
+    ) -> ValueStream:
+        """Where the player's customer lead time went (:mod:`sim.metrics.valuestream`):
+        the changes delivered from ``since_hours`` to ``until_hours`` (default now).
+
+        Without ``since_hours``: the round of :meth:`stream_round` (this round so far, or
+        the last closed round); ``since_hours=game.start`` is the whole game.  A closed
+        round's window (``report.start_hours``, ``report.end_hours``) counts what that
+        round simulated.  Read-only: the fold streams every event as it happens, so any
+        window of the game can be asked for at any time, without a log.
+        """
+        return value_stream(self._player_stream, *self._window(since_hours, until_hours))
+
+    def ghost_value_stream(
+        self, since_hours: float | None = None, until_hours: float | None = None
+    ) -> ValueStream:
+        """The same as :meth:`value_stream` for the ghost, the untouched organisation."""
+        return value_stream(self._ghost_stream, *self._window(since_hours, until_hours))
 
     @property
     def total_score(self) -> float:

@@ -51,6 +51,22 @@ async def _panel(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def _value_stream(pilot: Any) -> None:
+    """Round 1 on the release train, on-demand releases from round 2 on, 45 days into
+    round 3: the screen shows this round so far."""
+    board = pilot.app.board
+    game = board.game
+    while game.advance(24.0 * 7) is None:
+        pass
+    board.apply_command(SetPractice("release", "on_demand"))
+    while game.advance(24.0 * 7) is None:
+        pass
+    game.advance(24.0 * 45)
+    board.refresh_all()
+    await pilot.press("t")
+    await pilot.pause()
+
+
 def test_board_80x24(snap_compare: Any) -> None:
     assert snap_compare(_app(), terminal_size=(80, 24), run_before=_played)
 
@@ -73,3 +89,7 @@ def test_help(snap_compare: Any) -> None:
 
 def test_chooser(snap_compare: Any) -> None:
     assert snap_compare(_app(choose=True), terminal_size=(100, 30))
+
+
+def test_value_stream_screen(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(100, 30), run_before=_value_stream)

@@ -5,8 +5,10 @@
 * ``team-<name>.html`` — the scenario, the decisions taken per round (with the day of
   play), the four keys per played round (value and tier, the untouched organisation
   beside them) with the leaderboard and game score, flow charts of the played period
-  (cumulative flow, cycle-time scatter, incident timeline, scorecard) and "luck vs.
-  decisions" (see :mod:`.luck`) for the last played round and for all played rounds;
+  (cumulative flow, cycle-time scatter, incident timeline, scorecard), where the time
+  went (the value stream of the played period: :func:`sim.plots.valuestream.draw_value_stream`
+  from the replayed game's own fold, no extra simulation) and "luck vs. decisions" (see
+  :mod:`.luck`) for the last played round and for all played rounds;
 * ``index.html`` — the leaderboard, the four keys per team per round, the teams overlaid
   (cumulative delivered, lead-time ECDF, throughput, incidents, scorecard) and links to
   the team pages;
@@ -44,8 +46,10 @@ from pathlib import Path
 from typing import Any
 
 from ..events import Event, Kind
+from ..flow_report import batch_sentence, constraint_sentence
 from ..game import describe_command
 from ..metrics.tiers import tier_of
+from ..metrics.valuestream import ValueStream
 from ..model import Command
 from ..model.commands import command_to_dict
 from ..outputs import EXIT_FAILURE, OutputError, atomic_write, check_output_dir, output_target
@@ -53,6 +57,7 @@ from ..overload import backlog_growth, is_overloaded
 from ..plots import compare_charts
 from ..plots.run import cumulative_flow_chart, cycle_time_scatter_chart, incidents_chart
 from ..plots.scorecard import scorecard_chart
+from ..plots.valuestream import draw_value_stream
 from ..units import HOURS_PER_DAY
 from ..workers import guarded_pool
 from .luck import (
@@ -101,6 +106,8 @@ class _Team:
     luck: list[Luck]
     images: dict[str, Path]
     """The played period's charts, drawn where the futures ran."""
+    stream: ValueStream
+    """Where the time went over the played period (the replayed game's value stream)."""
 
 
 def _error(workshop: Workshop, problem: str) -> Exception:
@@ -131,9 +138,13 @@ def _document_of(scenario: Any, metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _plan(workshop: Workshop, team: str) -> tuple[list[_Round], list[tuple[float, Command]], float]:
+_Plan = tuple[list["_Round"], list[tuple[float, Command]], float, ValueStream]
+
+
+def _plan(workshop: Workshop, team: str) -> _Plan:
     """``team``'s played rounds (stored results beside its replayed game), all its commands
-    (moves and cards at their times) and the game's start."""
+    (moves and cards at their times), the game's start and its value stream over the
+    played rounds (the game streams it as it replays: no extra simulation)."""
     game, decisions = workshop.team_history(team)
     stored = {row["round"]: row for row in workshop.results(team)}
     rounds = []
@@ -154,7 +165,7 @@ def _plan(workshop: Workshop, team: str) -> tuple[list[_Round], list[tuple[float
         commands.extend(report.commands)
     if not rounds:
         raise _error(workshop, "no round played yet; play a round first")
-    return rounds, commands, game.start
+    return rounds, commands, game.start, game.value_stream(game.start, rounds[-1].end)
 
 
 def _commands_key(commands: Sequence[tuple[float, Command]]) -> str:
@@ -209,6 +220,12 @@ def _flow_charts(label: str, img: Path, log: list[Event], metrics: dict[str, Any
     }  # fmt: skip
 
 
+def _value_stream_job(stream: ValueStream, label: str, img: Path, name: str) -> dict[str, Path]:
+    """Run in a worker: one team's value-stream chart of the played period."""
+    title = f"{label} · where the time goes, played period"
+    return {"value_stream": draw_value_stream(stream, title, img / f"{name}-value-stream.png")}
+
+
 def _luck_job(lucks: list[Luck], label: str, img: Path, name: str, last: int) -> dict[str, Path]:
     """Run in a worker: one team's luck-vs-decisions charts."""
     images = {}
@@ -256,7 +273,7 @@ def _collect(
     """
     first = workshop.teams[0]
     plans = {first: _plan(workshop, first)}
-    rounds, _, start = plans[first]
+    rounds, _, start, _ = plans[first]
     last, end = rounds[-1], rounds[-1].end
     starts = (start, last.start)
     scenario, seed = workshop.scenario, workshop.seed
@@ -299,7 +316,7 @@ def _collect(
     assert ghost_metrics is not None and ghost_log is not None
     result = []
     for team in workshop.teams:
-        team_rounds, commands, _ = plans[team]
+        team_rounds, commands, _, stream = plans[team]
         _, metrics, log, images = done[team]
         assert metrics is not None and log is not None
         cards = any(r.injected for r in team_rounds)
@@ -322,7 +339,7 @@ def _collect(
             lucks.append(luck)
         result.append(_Team(
             team, team_rounds, commands, start, end, _document(workshop, metrics), log,
-            _document(workshop, ghost_metrics), ghost_log, lucks, images,
+            _document(workshop, ghost_metrics), ghost_log, lucks, images, stream,
         ))  # fmt: skip
     return result
 
@@ -443,6 +460,7 @@ def _team_html(workshop: Workshop, team: _Team, images: dict[str, Path]) -> list
                      ("cycle_time_scatter", "cycle-time scatter"),
                      ("incidents", "incident timeline")):  # fmt: skip
         body.append(_img(images[key], alt))
+    body.append(_value_stream_html(team, images))
     body.append(
         "<h2>Luck vs. decisions</h2>\n<p>Each round was played on one future (replication "
         "0). Below, the same period in other futures (replications 1–N): with your "
@@ -456,6 +474,21 @@ def _team_html(workshop: Workshop, team: _Team, images: dict[str, Path]) -> list
         for key in KEY_METRICS:
             body.append(f'<p class="reading">{_e(reading(luck, key))}</p>\n')
     return _page(f"Debrief {team.name} — {workshop.name}", body)
+
+
+def _value_stream_html(team: _Team, images: dict[str, Path]) -> str:
+    """Where the time went over the played period: the chart and its two sentences."""
+    stream = team.stream
+    days = f"days 1–{max(1, round((team.end - team.start) / HOURS_PER_DAY))}"
+    return (
+        f'<h3 id="value-stream">Where the time goes (played period, {days})</h3>\n'
+        "<p>Each change delivered in the played period, from its arrival in the backlog to "
+        "production, stage by stage: waiting (a queue, a meeting, a window, a train) or "
+        f"worked on; {stream.changes:,} changes.</p>\n"
+        + _img(images["value_stream"], "where the time goes")
+        + f'<p class="reading">{_e(constraint_sentence(stream).plain)}</p>\n'
+        + f'<p class="reading">{_e(batch_sentence(stream).plain)}</p>\n'
+    )
 
 
 def _index_html(workshop: Workshop, teams: list[_Team], images: list[Path]) -> list[str]:
@@ -605,16 +638,18 @@ def _write_pack(
     img = out / "img"
     # drawn as written: the charts escape ``$`` (sim.plots.style.plain), so no escaping here
     lucks = {}
+    streams = {}
     for team in teams:
         label = f"{title} · {team.name}"
         last = team.rounds[-1].number
         lucks[team.name] = pool.submit(_luck_job, team.luck, label, img, team.name, last)
+        streams[team.name] = pool.submit(_value_stream_job, team.stream, label, img, team.name)
     variants = [(t.name, t.log, t.document) for t in teams]
     variants.append((UNTOUCHED, teams[0].ghost_log, teams[0].ghost_document))
     compared = compare_charts(variants, f"{title} · teams compared", img)
     written: list[Path] = []
     for team in teams:
-        images = {**team.images, **lucks[team.name].result()}
+        images = {**team.images, **streams[team.name].result(), **lucks[team.name].result()}
         written.extend(images.values())
         page = out / f"team-{team.name}.html"
         atomic_write(page, _team_html(workshop, team, images))

@@ -34,7 +34,7 @@ from sim.game import GameError
 from sim.model.commands import InjectIncident, ResizePool, SetPractice
 from sim.outputs import OutputError
 
-from ..display import Demand, demand_of, describe, tiers
+from ..display import LIVE_DAYS, Demand, demand_of, describe, tiers
 from ..messages import FastForwardDone, FastForwardProgress
 from ..widgets.feed import IncidentFeed
 from ..widgets.flow import FlowView
@@ -46,6 +46,7 @@ from ..widgets.trends import Trends
 from .practices import PracticePanel
 from .save import SaveScreen, unused_name
 from .summary import SummaryScreen
+from .valuestream import ValueStreamScreen
 
 if TYPE_CHECKING:
     from sim.game import Game, RoundReport
@@ -66,7 +67,6 @@ SETTLE_HOURS = 91 * 24.0
 PROGRESS_SECONDS = 0.1
 """The fast-forward worker reports its progress at most this often."""
 WEEK_HOURS = 168.0
-METRICS_DAYS = 28.0
 
 
 def speed_label(hours_per_tick: float) -> str:
@@ -104,6 +104,7 @@ class BoardScreen(Screen[None]):
         Binding("g", "toggle_ghost", "Ghost", show=False),
         Binding("v", "cycle_view", "View", show=False),
         Binding("r", "last_report", "Last round", show=False),
+        Binding("t", "value_stream", "Where the time goes", show=False),
         Binding("i", "inject", "Incident", show=False),
         Binding("n", "new_game", "New game", show=False),
     ]
@@ -119,6 +120,8 @@ class BoardScreen(Screen[None]):
         "toggle_ghost": "Show or hide the ghost's lines (the untouched organisation) in the trends",
         "cycle_view": "Small screens: show the feed, the ghost table or the maturity view",
         "last_report": "Show the last round's summary again",
+        "value_stream": "Where the time goes: each stage's waiting and working time, this "
+        "round or the whole game; the constraint, the release sizes, the queues now",
         "inject": "Facilitator: inject a severity-2 incident",
         "new_game": "New game: choose a scenario",
     }
@@ -260,7 +263,7 @@ class BoardScreen(Screen[None]):
             return
         start = time.perf_counter()
         game = self.game
-        player, ghost = game.live_metrics(METRICS_DAYS)
+        player, ghost = game.live_metrics(LIVE_DAYS)
         self._metrics = (player, ghost)
         self._demand = demand_of(player, ghost)
         edition = getattr(getattr(game.scenario, "run", None), "tier_edition", "2023")
@@ -436,6 +439,12 @@ class BoardScreen(Screen[None]):
             self.notify("No round has closed yet.")
             return
         self.app.push_screen(SummaryScreen(self.game, self.game.reports[-1]))
+
+    def action_value_stream(self) -> None:
+        if self.fast:
+            self.notify("Fast-forwarding: press space to stop it first.", severity="warning")
+            return
+        self.app.push_screen(ValueStreamScreen(self.game))
 
     def action_inject(self) -> None:
         self.apply_command(InjectIncident(2))

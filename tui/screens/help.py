@@ -36,6 +36,10 @@ LEGEND = (
      "any gap is due to your decisions, not luck."),
     ("Maturity", "how far each pillar of the journey from code to customer has come, "
      "with its practices."),
+    ("Where the time goes", "t on the board: each stage a change goes through from the "
+     "backlog to production, how long it waits there and how long someone works on it; "
+     "the constraint is the stage where changes wait longest (a wait behind a batch counts "
+     "for the stage that batch is in)."),
     ("Costs", "switching a practice on costs developer time (person-days) and its benefit "
      "ramps in: expect things to get worse before they get better (the J-curve). "
      "Reorganising costs everyone's time and people learn the new teams for weeks."),
@@ -86,6 +90,7 @@ class HelpScreen(ModalScreen[None]):
         from .chooser import ChooserScreen
         from .practices import PracticePanel, PracticeTable
         from .summary import SummaryScreen
+        from .valuestream import ValueStreamScreen
 
         app = self.app
         intro = Text.assemble(
@@ -106,6 +111,7 @@ class HelpScreen(ModalScreen[None]):
              PracticePanel.HELP),
             ("Scenario chooser (n)", ChooserScreen.BINDINGS, ChooserScreen.HELP),
             ("Round summary", SummaryScreen.BINDINGS, SummaryScreen.HELP),
+            ("Where the time goes (t)", ValueStreamScreen.BINDINGS, ValueStreamScreen.HELP),
             ("Everywhere", ShipItApp.BINDINGS, ShipItApp.HELP),
         ]  # fmt: skip
         parts: list[Any] = [intro, Text("")]

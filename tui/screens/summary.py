@@ -30,6 +30,7 @@ from ..display import (
     hours_label,
     tier_label,
 )
+from .valuestream import short_name, wait_text
 
 
 def _score_style(mine: float, theirs: float) -> str:
@@ -196,6 +197,61 @@ def earlier_commands(game: Any, report: Any) -> list[tuple[float, Any]]:
     return [(t, c) for t, c in getattr(game, "commands", ()) if t < report.start_hours]
 
 
+def round_streams(game: Any, report: Any) -> tuple[Any, Any]:
+    """The player's value stream of ``report``'s round and of the round before it (``None``
+    for round 1, or a game without value streams)."""
+    stream_of = getattr(game, "value_stream", None)
+    if stream_of is None:
+        return None, None
+    stream = stream_of(report.start_hours, report.end_hours)
+    before = next((r for r in getattr(game, "reports", ()) if r.number == report.number - 1), None)
+    if before is None:
+        return stream, None
+    return stream, stream_of(before.start_hours, before.end_hours)
+
+
+def constraint_text(stream: Any, before: Any = None) -> Text:
+    """One sentence on the round's biggest wait (its constraint), from the data only.
+
+    "Your biggest wait moved from the release train to the regression cycle (18 % of lead
+    time)" when the round before had another constraint; "… is still the release train
+    (59 % of lead time)" when it had the same; "… is …" in round 1 (or after a round with
+    no constraint).
+    """
+    name = short_name(stream)
+    if name is None:
+        why = "no change waited" if stream.changes else "no change was delivered"
+        return Text(f"Nothing says where the time went this round: {why}.", style="dim")
+    text = Text("Your biggest wait ")
+    previous = short_name(before)
+    if previous is not None and before.constraint != stream.constraint:
+        text.append(f"moved from {previous} to ")
+    elif previous is not None:
+        text.append("is still ")
+    else:
+        text.append("is ")
+    text.append(wait_text(stream), style="bold")
+    text.append(": the stage where changes waited longest.")
+    return text
+
+
+def releases_text(stream: Any) -> Text:
+    """The sizes of the round's release deployments: each of them when there are few, else
+    their mean, median and largest."""
+    count = stream.deployments
+    if not count:
+        return Text("No release was deployed this round.")
+    if count <= len(stream.recent_batches):
+        sizes = [f"{size:,}" for size in stream.recent_batches]
+        listed = sizes[0] if count == 1 else f"{', '.join(sizes[:-1])} and {sizes[-1]}"
+        noun = "release" if count == 1 else "releases"
+        return Text(f"{count} {noun} this round, of {listed} changes.")
+    return Text(
+        f"{count:,} releases this round, {stream.batch_mean or 0:,.1f} changes each on average "
+        f"(median {stream.batch_median or 0:,.0f}, largest {stream.batch_max:,})."
+    )
+
+
 def rounds_table(game: Any) -> Table:
     """Every round's score for you and the ghost, with the overall tier."""
     table = Table(box=None, padding=(0, 1), header_style="bold")
@@ -318,6 +374,15 @@ class SummaryScreen(ModalScreen[None]):
         parts += [Text("What you changed", style="bold underline")]
         origin = getattr(game, "start", 0.0)
         parts += [changes_text(r, origin, earlier_commands(game, r)), Text("")]
+        stream, before = round_streams(game, r)
+        if stream is not None:
+            parts += [
+                Text.assemble(
+                    ("Where the time went this round", "bold underline"),
+                    ("   t on the board: every stage", "dim"),
+                )
+            ]
+            parts += [constraint_text(stream, before), releases_text(stream), Text("")]
         parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]
         if self.final:
             parts += [Text(""), Text(self.keys_hint(), style="dim")]
