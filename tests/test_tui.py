@@ -357,6 +357,18 @@ async def test_command_palette_sets_a_practice() -> None:
         assert game.practices()["monitoring"] == "observability"
 
 
+async def test_command_palette_opens_where_the_time_goes() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"where the time goes")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ValueStreamScreen"
+
+
 async def test_chooser_starts_the_picked_scenario() -> None:
     app = make_app(choose=True)
     async with app.run_test(size=(100, 32)) as pilot:

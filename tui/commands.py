@@ -40,6 +40,7 @@ class GameCommands(Provider):
         yield "Save game", board.action_save, "s"
         yield "Ghost detail on/off", board.action_toggle_ghost, "g"
         yield "Last round summary", board.action_last_report, "r"
+        yield "Where the time goes (value stream)", board.action_value_stream, "t"
         for severity in (1, 2, 3, 4):
             yield (
                 f"Inject incident: severity {severity}",
