@@ -30,9 +30,10 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.game import Game
 from sim.loading import load_scenario
-from sim.metrics.fold import IncidentRecord
-from sim.metrics.summary import impact_integral
+from sim.metrics.fold import IncidentRecord, MetricsFold
+from sim.metrics.summary import impact_integral, impact_integrals
 from sim.model.commands import SetPractice
+from sim.runner import run_replication
 from sim.sweep.spec import load_sweep
 
 
@@ -374,3 +375,21 @@ def test_fuzzed_sweep_specs_load_or_fail_in_one_line(tmp_path: Path, data: st.Da
         message = exc.message
         assert "\n" not in message and "\x1b" not in message, message
         assert message.startswith(str(path)), message
+
+
+def test_cumulative_impact_in_one_pass_matches_the_integral() -> None:
+    """The charts' one-pass curve equals the metric's integral at every point, on runs
+    with one service and with several (loosely coupled lanes), incidents overlapping."""
+    cases = [
+        load_scenario("legacy-enterprise").with_values({"run.days": 200.0}),
+        load_scenario("water-scrum-fall").with_values(
+            {"run.days": 200.0, "practices.loosely_coupled": True}
+        ),
+    ]
+    for scenario in cases:
+        log = run_replication(scenario, 0, None, keep_log=True).log
+        records = list(MetricsFold.from_events(log).incidents.values())
+        assert records
+        ends = [24.0 * day for day in range(0, 201, 5)]
+        expected = [impact_integral(records, 0.0, end) for end in ends]
+        assert impact_integrals(records, 0.0, ends) == pytest.approx(expected, abs=1e-9)

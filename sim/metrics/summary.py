@@ -9,8 +9,9 @@ table.  Durations are hours, rates are per calendar day or week of the window.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
@@ -297,6 +298,68 @@ def _service_impact(incidents: list[IncidentRecord], start: float, end: float) -
     if previous < end:
         total += level * (end - previous)
     return total
+
+
+def impact_integrals(
+    incidents: list[IncidentRecord], start: float, ends: Sequence[float]
+) -> list[float]:
+    """:func:`impact_integral` from ``start`` to each of ``ends`` (ascending), in one pass.
+
+    For charts of cumulative impact: calling :func:`impact_integral` once per point
+    re-sorts every incident each time (points × incidents); this walks each service's
+    changes once.  Same caps as :func:`impact_integral`.
+    """
+    if any(later < earlier for earlier, later in itertools.pairwise(ends)):
+        raise ValueError("ends must be in ascending order")
+    by_service: dict[int, list[IncidentRecord]] = {}
+    for incident in incidents:
+        by_service.setdefault(incident.service, []).append(incident)
+    curves = [_service_curve(group, start, ends) for group in by_service.values()]
+    values: list[float] = []
+    for index, end in enumerate(ends):
+        if end <= start or not curves:
+            values.append(0.0)
+            continue
+        total = sum(curve[index] for curve in curves)
+        values.append(min(total, end - start) if len(curves) > 1 else total)
+    return values
+
+
+def _service_curve(
+    incidents: list[IncidentRecord], start: float, ends: Sequence[float]
+) -> list[float]:
+    """:func:`_service_impact` of one service at each of ``ends`` (ascending)."""
+    changes = sorted(
+        ((t, key, share) for key, incident in enumerate(incidents) for t, share in incident.impact),
+        key=lambda change: change[0],
+    )
+    cap = min(1.0, max(i.weight for i in incidents))
+    current: dict[int, float] = {}
+    affected = 0.0
+    level = 0.0
+    previous = start
+    total = 0.0
+    position = 0
+    values: list[float] = []
+    for end in ends:
+        if end <= start:
+            values.append(0.0)
+            continue
+        # Changes strictly before ``end`` take effect, as in _service_impact.
+        while position < len(changes) and changes[position][0] < end:
+            t, key, share = changes[position]
+            position += 1
+            if t > start:
+                total += level * (t - previous)
+                previous = t
+            affected += share - current.pop(key, 0.0)
+            if share:
+                current[key] = share
+            if not current:
+                affected = 0.0
+            level = min(cap, max(0.0, affected))
+        values.append(total + level * (end - previous))
+    return values
 
 
 def _in_table_order(values: dict[str, MetricValue]) -> dict[str, MetricValue]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..events import Event
 from ..metrics.fold import MetricsFold
-from ..metrics.summary import impact_integral
+from ..metrics.summary import impact_integrals
 from ..units import HOURS_PER_WEEK
 
 DEMAND = "demand"
@@ -299,4 +299,10 @@ def impact_curve(log: Sequence[Event], times: Iterable[float]) -> list[float]:
     25 % of users affected adds 0.25.
     """
     records = list(MetricsFold.from_events(log).incidents.values())
-    return [impact_integral(records, 0.0, t) if t > 0 else 0.0 for t in times]
+    points = [float(t) for t in times]
+    order = sorted(range(len(points)), key=points.__getitem__)  # any order of times
+    values = impact_integrals(records, 0.0, [points[i] for i in order])
+    curve = [0.0] * len(points)
+    for rank, index in enumerate(order):
+        curve[index] = values[rank]
+    return curve
