@@ -42,7 +42,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 from sim.events import Event, Kind
 
@@ -182,7 +182,36 @@ class IncidentRecord:
         return f"IncidentRecord({fields})"
 
 
-class MetricsFold:
+class EventFold:
+    """A sink that dispatches each event to a handler by kind: the shape of every fold.
+
+    Subclasses fill :attr:`handlers` (``kind -> handler(t, subject, data)``) in their
+    ``__init__``; kinds without a handler cost one dict lookup.  Call the fold with every
+    event in time order (``fold(event)``), or build one from a whole log with
+    :meth:`from_events`.
+    """
+
+    handlers: dict[str, Callable[[float, int, dict[str, Any]], None]]
+    last_t: float
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> Self:
+        """Fold a whole log (e.g. a :class:`~sim.events.ListSink`'s ``events``)."""
+        fold = cls()
+        for event in events:
+            fold(event)
+        return fold
+
+    def __call__(self, event: Event) -> None:
+        """Fold one event; kinds without a handler are skipped."""
+        t, kind, subject, data = event
+        self.last_t = t
+        handler = self.handlers.get(kind)
+        if handler is not None:
+            handler(t, subject, data)
+
+
+class MetricsFold(EventFold):
     """A sink that folds events into per-item, per-deployment and per-incident records.
 
     Call it with every event in time order (``fold(event)``), or build one from a whole
@@ -242,22 +271,6 @@ class MetricsFold:
             Kind.WINDOW: self._window,
             Kind.SERVICES: self._services,
         }
-
-    @classmethod
-    def from_events(cls, events: Iterable[Event]) -> MetricsFold:
-        """Fold a whole log (e.g. a :class:`~sim.events.ListSink`'s ``events``)."""
-        fold = cls()
-        for event in events:
-            fold(event)
-        return fold
-
-    def __call__(self, event: Event) -> None:
-        """Fold one event; unknown and ignored kinds are skipped."""
-        t, kind, subject, data = event
-        self.last_t = t
-        handler = self.handlers.get(kind)
-        if handler is not None:
-            handler(t, subject, data)
 
     # -- work items --------------------------------------------------------------------
 

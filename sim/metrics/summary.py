@@ -268,36 +268,7 @@ def _service_impact(incidents: list[IncidentRecord], start: float, end: float) -
     """Impact integral of one service's incidents (see :func:`impact_integral`)."""
     if not incidents:
         return 0.0
-    changes = sorted(
-        ((t, key, share) for key, incident in enumerate(incidents) for t, share in incident.impact),
-        key=lambda change: change[0],
-    )
-    cap = min(1.0, max(i.weight for i in incidents))
-    # Only incidents with a non-zero share are kept, and their sum is updated as each
-    # share changes: linear in the number of changes (re-summing every incident so far at
-    # each change was quadratic).  The sum is reset exactly to 0 whenever nothing is open,
-    # so rounding cannot accumulate across incidents.
-    current: dict[int, float] = {}
-    affected = 0.0
-    level = 0.0
-    previous = start
-    total = 0.0
-    for t, key, share in changes:
-        if t > start:
-            here = min(t, end)
-            total += level * (here - previous)
-            previous = here
-            if t >= end:
-                break
-        affected += share - current.pop(key, 0.0)
-        if share:
-            current[key] = share
-        if not current:
-            affected = 0.0
-        level = min(cap, max(0.0, affected))
-    if previous < end:
-        total += level * (end - previous)
-    return total
+    return _service_curve(incidents, start, [end])[0]
 
 
 def impact_integrals(

@@ -99,7 +99,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from sim.events import Event, Kind
-from sim.metrics.fold import DEMAND
+from sim.metrics.fold import DEMAND, EventFold
 from sim.metrics.stats import mean, median
 
 STAGES: tuple[tuple[str, str, str, str], ...] = (
@@ -272,7 +272,7 @@ class _Batch:
                 yield t, to, stage
 
 
-class ValueStreamFold:
+class ValueStreamFold(EventFold):
     """A sink that walks every demand item through the value-stream stages.
 
     Call it with every event in time order (``fold(event)``), give it to the recorder as a
@@ -319,22 +319,6 @@ class ValueStreamFold:
             Kind.RETURNED: self._returned,
             Kind.WINDOW: self._window,
         }
-
-    @classmethod
-    def from_events(cls, events: Iterable[Event]) -> ValueStreamFold:
-        """Fold a whole log (e.g. a :class:`~sim.events.ListSink`'s ``events``)."""
-        fold = cls()
-        for event in events:
-            fold(event)
-        return fold
-
-    def __call__(self, event: Event) -> None:
-        """Fold one event; kinds without a handler are skipped."""
-        t, kind, subject, data = event
-        self.last_t = t
-        handler = self.handlers.get(kind)
-        if handler is not None:
-            handler(t, subject, data)
 
     # -- moving an item along --------------------------------------------------------------
 
