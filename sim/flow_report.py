@@ -109,8 +109,8 @@ def value_stream_table(
             format_share(stage.share, decimals=0),
             style=style,
         )
-    if not stream.changes:
-        return Group(table, Text("No change was delivered in the window.", style="dim"))
+    if not stream.changes:  # an empty table says nothing the sentence does not
+        return Group(Text(title), Text("No change was delivered in the window.", style="dim"))
     efficiency = format_share(stream.flow_efficiency, decimals=0)
     counted = f"{stream.changes:,} change{'s' if stream.changes != 1 else ''}"
     lines = [

@@ -106,10 +106,12 @@ def titled_table(stream: ValueStream, title: str) -> RenderableType:
     """:func:`sim.flow_report.value_stream_table` with the window in its title."""
     rendered = value_stream_table(stream)
     if isinstance(rendered, Group) and rendered.renderables:
-        table = rendered.renderables[0]
-        if isinstance(table, Table):
-            table.title = title
-            table.title_style = "bold"
+        first = rendered.renderables[0]
+        if isinstance(first, Table):
+            first.title = title
+            first.title_style = "bold"
+        elif isinstance(first, Text):  # nothing delivered: the title line alone
+            rendered.renderables[0] = Text(title, style="bold")
     return rendered
 
 
