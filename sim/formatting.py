@@ -371,8 +371,8 @@ FORMATS: tuple[MetricFormat, ...] = (
     _d("time_to_restore_hours_p85", "Time to restore (p85)", "Restore p85", False),
     _s("rework_rate", "Rework rate", "Rework", False),
     # -- flow
-    _d("customer_lead_time_hours_mean", "Customer lead time (mean)", "Cust. lead", False),
-    _d("customer_lead_time_hours_median", "Customer lead time", "Cust. lead", False),
+    _d("customer_lead_time_hours_mean", "Customer lead time (mean)", "Cust. mean", False),
+    _d("customer_lead_time_hours_median", "Customer lead time (median)", "Cust. lead", False),
     _d("customer_lead_time_hours_p85", "Customer lead time (p85)", "Cust. p85", False),
     _weekly("throughput_per_week", "Throughput", "Throughput", True, "items"),
     _weekly("throughput_all_per_week", "Throughput, all work", "All work", True, "items"),
