@@ -251,7 +251,9 @@ def run_app(app: Any) -> int:
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:
-        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        from sim.errors import one_line
+
+        detail = one_line(f"{type(exc).__name__}: {exc}")
         print(f"{PROG}: the game stopped: {detail}", file=sys.stderr)
         return EXIT_FAILURE
     code = app.return_code
