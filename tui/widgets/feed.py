@@ -33,6 +33,13 @@ class IncidentFeed(RichLog):
     feed keeps its entries and wraps them again when its width changes (the first layout
     of a screen, a resized terminal, a narrow board's panels), so an entry written before
     the final layout is not left wrapped at a third of the screen.
+
+    Lines are wrapped at the feed's own width, given to ``write``: left to itself,
+    ``RichLog`` wraps at the narrower of that and the console's width, which is the
+    terminal's only in a terminal (80 columns headless, the first size under
+    textual-serve), so a feed wider than that would wrap its lines early.  (A
+    ``RichLog`` always shows its vertical scrollbar, so the width does not change when the
+    feed fills up.)
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -41,6 +48,8 @@ class IncidentFeed(RichLog):
         )
         self._entries: deque[Text] = deque(maxlen=MAX_LINES)
         self._wrapped_at = 0
+        self._text_width = 0
+        """The width lines are wrapped at (see ``_wrap_width``)."""
         self.border_title = "Incidents and changes"
         self.can_focus = False
         self.count = 0
@@ -65,7 +74,16 @@ class IncidentFeed(RichLog):
 
     def _put(self, line: Text) -> None:
         self._entries.append(line)
-        self.write(line)
+        self.write(line, width=self._wrap_width())
+
+    def _wrap_width(self) -> int | None:
+        """The feed's text width; while the feed is hidden (a narrow board showing another
+        panel) the width it had when last shown; None before the first layout (the write
+        waits for it)."""
+        width = self.scrollable_content_region.width
+        if width > 0:
+            self._text_width = max(self.min_width, width)
+        return self._text_width or None
 
     def on_resize(self, event: Resize) -> None:
         """Wrap every kept entry again at the new width (runs before ``RichLog``'s own
@@ -73,13 +91,15 @@ class IncidentFeed(RichLog):
         width = event.size.width
         if not width or width == self._wrapped_at:
             return
-        first = not self._wrapped_at
         self._wrapped_at = width
-        if first or not self._entries:
-            return  # nothing rendered yet: the deferred writes render at this width
-        super().clear()  # the lines shown, not the entries kept
+        if not self._entries:
+            return
+        # The lines shown (and the writes deferred until the first size was known), not
+        # the entries kept; before the first size, RichLog's own handler (next) renders
+        # these writes, now with the width.
+        super().clear()
         for line in self._entries:
-            self.write(line)
+            self.write(line, width=self._wrap_width())
 
     def clear(self) -> IncidentFeed:
         """Empty the feed, the entries kept for re-wrapping too (else a resize would bring

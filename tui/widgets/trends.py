@@ -159,7 +159,8 @@ class Trends(Static):
         height = self.content_size.height
         series = 2 if self.ghost else 1
         block = height // len(TRENDS)
-        rows = (block - 1) // series if block >= 1 + series else 0
+        head = max(len(self._header(trend, width)) for trend in TRENDS)
+        rows = (block - head) // series if block >= head + series else 0
         # Sized to its content (narrow screens), the panel keeps the compact charts: a tall
         # chart would make the panel taller, and the next render taller still, until the
         # panel under it had no room left.
@@ -199,6 +200,22 @@ class Trends(Static):
                 out.append(spark(ghost, top, spark_w, self.capacity), style=GHOST)
         return out
 
+    def _header(self, trend: Trend, width: int) -> list[Text]:
+        """A chart's name and figures on one line, or where that is wider than the panel,
+        the ghost's figure on a second line, under yours."""
+        mine, ghost, _ = self._values(trend)
+        you = Text.assemble(
+            (trend.label, "bold"), ("  you ", "dim"), (trend.fmt(self._last(mine)), f"bold {YOU}")
+        )
+        if not self.ghost:
+            return [you]
+        figure = (trend.fmt(self._last(ghost)), "bold")
+        line = Text.assemble(you, ("  ghost ", "dim"), figure)
+        if line.cell_len <= width:
+            return [line]
+        indent = " " * (len(trend.label) + len("  you ") - len("ghost "))
+        return [you, Text.assemble((f"{indent}ghost ", "dim"), figure)]
+
     def _tall(self, width: int, rows: int, block: int) -> Text:
         out = Text(no_wrap=True, overflow="crop")
         chart_w = max(4, width - 7)
@@ -206,13 +223,9 @@ class Trends(Static):
             mine, ghost, top = self._values(trend)
             if i:
                 out.append("\n")
-            out.append(trend.label, style="bold")
-            out.append("  you ", style="dim")
-            out.append(trend.fmt(self._last(mine)), style=f"bold {YOU}")
-            if self.ghost:
-                out.append("  ghost ", style="dim")
-                out.append(trend.fmt(self._last(ghost)), style="bold")
-            used = 1
+            header = self._header(trend, width)
+            out.append_text(Text("\n").join(header))
+            used = len(header)
             for label, values, style in (("you", mine, YOU), ("ghost", ghost, GHOST)):
                 if label == "ghost" and not self.ghost:
                     continue
