@@ -6,16 +6,23 @@ Sessions live in tmp_path; polls are called directly instead of waiting for the 
 from __future__ import annotations
 
 import argparse
+import io
+import re
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 from textual.widgets import DataTable, OptionList, Select, Static
 
+from sim.flow_report import constraint_sentence
 from sim.model.commands import SetPractice
 from sim.workshop.session import PLANNING, Workshop
 from tui.launcher import add_play_arguments, build_app, main
 from tui.screens.practices import PracticePanel
+from tui.screens.summary import constraint_text, releases_text
+from tui.screens.valuestream import ValueStreamScreen, headline, round_label
 from tui.widgets.feed import IncidentFeed
 from tui.workshop.facilitator import ConfirmScreen, FacilitatorApp, FacilitatorScreen, InjectScreen
 from tui.workshop.team import TeamApp, TeamBoard, TeamSummary
@@ -292,6 +299,102 @@ async def test_team_screens_show_the_leaderboard_score(tmp_path: Path) -> None:
     assert "four keys (100 per tier step)" in text
     if game_score != row.total:
         assert f"{game_score:,.0f}" not in text.split("\n")[0]
+
+
+def plain(renderable: Any) -> str:
+    """A renderable's words, whitespace collapsed (wrapping does not matter)."""
+    out = Console(width=200, record=True, file=io.StringIO())
+    out.print(renderable)
+    return " ".join(out.export_text().split())
+
+
+def visible_text(app: TeamApp) -> str:
+    """The words on the terminal now (from the SVG screenshot), borders and block
+    characters removed, whitespace collapsed: a sentence wrapped over lines still reads."""
+    rows: dict[float, list[str]] = {}
+    svg = app.export_screenshot()
+    for y, text in re.findall(r'<text[^>]*y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(y), []).append(unescape(re.sub("<[^>]+>", "", text)))
+    lines = ("".join(rows[y]).replace("\xa0", " ") for y in sorted(rows))
+    return " ".join(re.sub("[\u2580-\u259f]", " ", "\n".join(lines)).split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_team_board_shows_where_the_time_goes(tmp_path: Path, size: tuple[int, int]) -> None:
+    make_session(tmp_path).play_round()
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ValueStreamScreen)
+        assert screen.game is board.game
+        # The model's stream of the round just played, from the session, not the screen.
+        game = open_session(tmp_path).team_game("team-1")
+        report = game.reports[-1]
+        stream = game.value_stream(report.start_hours, report.end_hours)
+        assert stream.changes > 0 and stream.constraint is not None
+        assert screen.streams()[0] == stream
+        label = round_label(game, report.number, report.start_hours, report.end_hours)
+        stages = [stage.name for stage in stream.stages if stage.hours > 0]
+        # Everything the screen holds (scrolled or not), line by line at its width.
+        body = screen.query_one("#valuestream-body", Static)
+        lines = [body.render_line(y).text for y in range(body.size.height)]
+        rows = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+        assert rows == [*stages, "customer lead time (mean)"]
+        # What is on the terminal: the window, the biggest wait, every stage, the constraint.
+        visible = visible_text(app)
+        assert f"Where the time goes: {label}" in visible
+        assert plain(headline(stream, label)) in visible
+        for name in stages:  # a row of the table: │ development │ 30 min │ …
+            assert re.search(rf"│\s*{re.escape(name)}\s*│", visible), visible
+        assert plain(constraint_sentence(stream)) in visible
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is board
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = visible_text(app)  # the board's keys: t among them
+        assert re.search(r"(^|\s)t\s*Where the time goes: each stage's waiting", help_text)
+
+
+async def test_team_summary_says_where_the_time_went(tmp_path: Path) -> None:
+    """Round 1 as the session played it; round 2 after a change-approval board (the team's
+    own move): the summary names each round's biggest wait against the round before, and
+    its releases, with the numbers of the team's game."""
+    make_session(tmp_path)
+    app = TeamApp(open_session(tmp_path), "team-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = board_of(app)
+        texts = []
+        for number in (1, 2):
+            facilitator = open_session(tmp_path)
+            if number == 2:
+                facilitator.submit("team-1", SetPractice("change_approval", "cab"))
+            facilitator.play_round()
+            board.poll()
+            await pilot.pause()
+            summary = app.screen
+            assert isinstance(summary, TeamSummary) and summary.report.number == number
+            body = summary.query_one("#summary-body", Static)  # as drawn, at its width
+            texts.append(" ".join(" ".join(body.render_line(y).text
+                                           for y in range(body.size.height)).split()))  # fmt: skip
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is board
+    game = open_session(tmp_path).team_game("team-1")
+    assert [r.number for r in game.reports] == [1, 2]
+    first, second = (game.value_stream(r.start_hours, r.end_hours) for r in game.reports)
+    moved = plain(constraint_text(second, first))
+    assert moved.startswith("Your biggest wait moved from integration and review to ")  # the data
+    for text, stream, before in ((texts[0], first, None), (texts[1], second, first)):
+        assert "Where the time went this round t on the board: every stage" in text
+        assert plain(constraint_text(stream, before)) in text, text
+        assert plain(releases_text(stream)) in text, text
+    assert moved in texts[1]
 
 
 def parse_play(*argv: str) -> argparse.Namespace:

@@ -252,6 +252,19 @@ def releases_text(stream: Any) -> Text:
     )
 
 
+def stream_section(game: Any, report: Any) -> list[Any]:
+    """The summary's "Where the time went this round": the round's biggest wait (against
+    the round before) and its release sizes; nothing for a game without value streams."""
+    stream, before = round_streams(game, report)
+    if stream is None:
+        return []
+    title = Text.assemble(
+        ("Where the time went this round", "bold underline"),
+        ("   t on the board: every stage", "dim"),
+    )
+    return [title, constraint_text(stream, before), releases_text(stream), Text("")]
+
+
 def rounds_table(game: Any) -> Table:
     """Every round's score for you and the ghost, with the overall tier."""
     table = Table(box=None, padding=(0, 1), header_style="bold")
@@ -374,15 +387,7 @@ class SummaryScreen(ModalScreen[None]):
         parts += [Text("What you changed", style="bold underline")]
         origin = getattr(game, "start", 0.0)
         parts += [changes_text(r, origin, earlier_commands(game, r)), Text("")]
-        stream, before = round_streams(game, r)
-        if stream is not None:
-            parts += [
-                Text.assemble(
-                    ("Where the time went this round", "bold underline"),
-                    ("   t on the board: every stage", "dim"),
-                )
-            ]
-            parts += [constraint_text(stream, before), releases_text(stream), Text("")]
+        parts += stream_section(game, r)
         parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]
         if self.final:
             parts += [Text(""), Text(self.keys_hint(), style="dim")]

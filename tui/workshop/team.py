@@ -10,6 +10,8 @@ it has not shown yet (decided from the stored results, never from catching a sta
 round played and the next opened between two polls is still shown).  Scores are the
 workshop's leaderboard score (:mod:`sim.workshop.scoring`), the one the facilitator's
 console and the debrief show; the feed tells the team's moves from the facilitator's cards.
+``t`` opens the solo board's "where the time goes" (:mod:`tui.screens.valuestream`) on the
+team's game, and each round's summary says where the time went, as the solo summary does.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from sim.workshop.views import Decision
 from ..display import describe, hours_label, practice_label, value_text
 from ..screens.board import BoardScreen
 from ..screens.help import LEGEND, HelpScreen, keys_table
-from ..screens.summary import SummaryScreen, metrics_table, overload_text
+from ..screens.summary import SummaryScreen, metrics_table, overload_text, stream_section
 from ..widgets.feed import IncidentFeed
 from ..widgets.flow import FlowView
 from ..widgets.ghost import GhostPanel
@@ -67,6 +69,7 @@ class TeamBoard(BoardScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "practices", "Plan moves"),
         Binding("r", "last_report", "Last round"),
+        Binding("t", "value_stream", "Where the time goes"),
         Binding("g", "toggle_ghost", "Ghost", show=False),
         Binding("v", "cycle_view", "View", show=False),
     ]
@@ -74,6 +77,7 @@ class TeamBoard(BoardScreen, inherit_bindings=False):
         "practices": "Plan this round: switch practices, resize teams, reorganise (each change "
         "is a move)",
         "last_report": "Show the last round's summary again",
+        "value_stream": BoardScreen.HELP["value_stream"],
         "toggle_ghost": BoardScreen.HELP["toggle_ghost"],
         "cycle_view": BoardScreen.HELP["cycle_view"],
     }
@@ -363,6 +367,7 @@ class TeamSummary(SummaryScreen, inherit_bindings=False):
             parts += [warning, Text("")]
         parts += [Text("What changed this round", style="bold underline")]
         parts += [self.changes(board), Text("")]
+        parts += stream_section(self.game, r)
         parts += [Text("You vs the ghost this round", style="bold underline"), metrics_table(r)]
         parts += [Text(""), Text("The leaderboard's score, the one the facilitator shows: "
                                  "see the breakdown above.", style="dim")]  # fmt: skip
@@ -424,6 +429,7 @@ class TeamHelp(HelpScreen):
 
     def content(self) -> Group:
         from ..screens.practices import PracticePanel, PracticeTable
+        from ..screens.valuestream import ValueStreamScreen
 
         intro = Text.assemble(
             ("Ship It workshop", "bold"),
@@ -436,6 +442,7 @@ class TeamHelp(HelpScreen):
             ("Planning panel (p)", [*PracticeTable.BINDINGS, *PracticePanel.BINDINGS],
              PracticePanel.HELP),
             ("Round summary", SummaryScreen.BINDINGS[:1], SummaryScreen.HELP),
+            ("Where the time goes (t)", ValueStreamScreen.BINDINGS, ValueStreamScreen.HELP),
             ("Everywhere", TeamApp.BINDINGS, {"help": "This help", "quit": "Quit (join "
              "again any time: your moves are kept)"}),
         ]  # fmt: skip
