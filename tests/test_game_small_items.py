@@ -23,10 +23,11 @@ from rich.console import Console
 from textual.widgets import Input
 
 from sim.cli import build_parser
-from sim.game import Game
+from sim.game import Game, describe_command
 from sim.loading import load_scenario
-from sim.model.commands import InjectIncident, SetPractice
+from sim.model.commands import InjectIncident, ReleaseFreeze, SetPractice, TrafficSpike
 from tui.app import ShipItApp
+from tui.display import describe
 from tui.launcher import add_commands, add_play_arguments, build_app
 from tui.screens.board import BoardScreen
 from tui.screens.save import SaveScreen, unused_name
@@ -344,3 +345,17 @@ def test_no_help_shows_a_doubled_percent_sign() -> None:
     helps = dict(parsers)
     for name in ("shipit run", "shipit compare", "shipit analyze"):
         assert "95% CI" in " ".join(helps[name].format_help().split()), name
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (TrafficSpike(3.0, 5.0), "Traffic spike: 3× normal load for 5 days"),
+        (ReleaseFreeze(14.0), "Release freeze for 14 days (hotfixes only)"),
+    ],
+)
+def test_card_commands_read_as_words_in_the_feed(command, expected) -> None:
+    """A facilitator's traffic spike or release freeze is a sentence in the feed, in the
+    game's own words (describe_command), never the command's repr."""
+    assert describe(command) == expected
+    assert describe(command).lower() == describe_command(command).lower()

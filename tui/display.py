@@ -17,7 +17,7 @@ from rich.text import Text
 from sim.formatting import FOUR_KEYS as FOUR_KEY_METRICS
 from sim.formatting import MISSING, TIER_KEY, diff_hours, format_number
 from sim.formatting import spec as metric_format
-from sim.game import describe_structure
+from sim.game import describe_command, describe_structure
 from sim.metrics.tiers import tier_of
 from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
 from sim.overload import as_number, backlog_growth, is_overloaded
@@ -297,4 +297,5 @@ def describe(command: Any, cost: float = 0.0) -> str:
         return text + (f" ({cost:g} person-days)" if cost > 0 else "")
     if isinstance(command, InjectIncident):
         return f"Facilitator injected a severity-{command.severity} incident"
-    return str(command)
+    text = describe_command(command)  # the game's own words: a traffic spike, a freeze
+    return text[:1].upper() + text[1:]
