@@ -7,6 +7,7 @@ non-blankness on real logs of the elite and legacy-enterprise scenarios.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib import image as mpimg
+from PIL import Image
 
 from sim.events import Event, Kind
 from sim.loading import load_scenario
@@ -32,8 +34,11 @@ from sim.plots import (
     run_charts,
     weekly_throughput,
 )
+from sim.plots import run as run_module
 from sim.plots import scorecard as scorecard_module
-from sim.plots.data import STATES, measured_lead_times, percentiles, transitions
+from sim.plots.data import STATES, log_end, measured_lead_times, percentiles, transitions
+from sim.plots.run import cumulative_flow_chart
+from sim.plots.series import IMPACT_POINTS, VariantSeries
 from sim.plots.style import DPI, FIGSIZE
 from sim.runner import result_document, run_replication
 
@@ -360,3 +365,40 @@ def test_charts_use_no_pyplot(tmp_path) -> None:
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("which", ["elite", "legacy"])
+def test_variant_series_are_what_the_log_gives(which, request) -> None:
+    """Taken from the log once (so that a worker hands back small data, not the log), a
+    variant's series are what the log's own functions give."""
+    _, log, document = request.getfixturevalue(which)
+    series = VariantSeries.from_log("x", log, document)
+    assert series.delivered == cumulative_delivered(log)
+    assert series.lead_times == measured_lead_times(log)
+    assert series.weekly == weekly_throughput(log)
+    opened = [incident.opened for incident in incidents(log)]
+    assert opened and series.incidents_opened == opened
+    assert len(series.impact_times) == IMPACT_POINTS
+    assert series.impact_times[-1] == pytest.approx(log_end(log))
+    assert series.impact == pytest.approx(impact_curve(log, series.impact_times))
+    assert series.impact_at_opened == pytest.approx(impact_curve(log, opened))
+    assert len(pickle.dumps(series)) < len(pickle.dumps(log)) / 4  # a few points per item
+
+
+def test_a_chart_is_a_palette_png_close_to_true_colour(legacy, tmp_path, monkeypatch) -> None:
+    """Saved with a 256-colour palette: every pixel within 15/255 of what Agg drew."""
+    _, log, _ = legacy
+    path = cumulative_flow_chart(log, "Legacy", tmp_path / "cfd.png")
+    with Image.open(path) as image:
+        assert image.mode == "P" and image.size == (WIDTH, HEIGHT)
+        saved = np.asarray(image.convert("RGB"), dtype=int)
+    drawn = {}
+
+    def keep(fig, path):  # the same chart, drawn in true colour and not saved
+        fig.canvas.draw()
+        drawn["rgb"] = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+        return path
+
+    monkeypatch.setattr(run_module, "save", keep)
+    cumulative_flow_chart(log, "Legacy", tmp_path / "unused.png")
+    assert np.abs(saved - drawn["rgb"]).max() <= 15

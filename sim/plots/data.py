@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..events import Event
+from ..events import Event, Kind
 from ..metrics.fold import MetricsFold
 from ..metrics.summary import impact_integrals
 from ..units import HOURS_PER_WEEK
@@ -138,30 +138,122 @@ def transitions(log: Iterable[Event]) -> list[Transition]:
     return out
 
 
+class Flow:
+    """The demand items' flow through :data:`STATES` in one log, taken from it once.
+
+    Several charts (and :class:`~sim.plots.series.VariantSeries`) read the same log's
+    transitions; each module-level function below takes a log and builds one of these,
+    and a caller reading several series of one log builds it once and asks it.
+    """
+
+    def __init__(self, log: Sequence[Event]) -> None:
+        self.transitions = transitions(log)
+        self.warmup, self.until = window(log)
+        self.end = log_end(log)
+        """End of the run, hours (:func:`log_end`)."""
+
+    def cfd_counts(self, times: Iterable[float]) -> dict[str, list[int]]:
+        """See :func:`cfd_counts`."""
+        trans = self.transitions
+        index = {state: i for i, state in enumerate(STATES)}
+        deltas = np.zeros((len(trans) + 1, len(STATES)), dtype=np.int64)
+        for row, tr in enumerate(trans, start=1):
+            if tr.old is not None:
+                deltas[row, index[tr.old]] -= 1
+            deltas[row, index[tr.new]] += 1
+        levels = np.cumsum(deltas, axis=0)
+        stamps = np.array([tr.t for tr in trans], dtype=float)
+        at = np.searchsorted(stamps, np.asarray(list(times), dtype=float), side="right")
+        counts = levels[at]
+        return {state: counts[:, i].tolist() for i, state in enumerate(STATES)}
+
+    def cfd_times(self) -> list[float]:
+        """See :func:`cfd_times`."""
+        return sorted({0.0, self.end, *(tr.t for tr in self.transitions)})
+
+    def cumulative_delivered(self) -> tuple[list[float], list[int]]:
+        """See :func:`cumulative_delivered`."""
+        times = [0.0]
+        counts = [0]
+        level = 0
+        for tr in self.transitions:
+            step = (tr.new == "delivered") - (tr.old == "delivered")
+            if step:
+                level += step
+                times.append(tr.t)
+                counts.append(level)
+        if self.end > times[-1]:
+            times.append(self.end)
+            counts.append(level)
+        return times, counts
+
+    def deliveries(self) -> list[Delivery]:
+        """See :func:`deliveries`."""
+        arrived: dict[int, float] = {}
+        delivered: dict[int, float] = {}
+        for tr in self.transitions:
+            if tr.old is None:
+                arrived[tr.item] = tr.t
+            if tr.new == "delivered":
+                delivered[tr.item] = tr.t
+            elif tr.old == "delivered":
+                del delivered[tr.item]
+        found = [Delivery(item, arrived[item], t) for item, t in delivered.items()]
+        return sorted(found, key=lambda d: (d.delivered, d.item))
+
+    def lead_times(self, start: float | None = None, end: float | None = None) -> list[float]:
+        """See :func:`lead_times`."""
+        lo = -np.inf if start is None else start
+        hi = np.inf if end is None else end
+        return [d.lead for d in self.deliveries() if lo <= d.delivered <= hi]
+
+    def measured_lead_times(self) -> list[float]:
+        """See :func:`measured_lead_times`."""
+        return self.lead_times(self.warmup, self.until)
+
+    def weekly_throughput(self, end: float | None = None) -> list[int]:
+        """See :func:`weekly_throughput`."""
+        end = self.end if end is None else end
+        if end <= 0:
+            return []
+        weeks = max(1, int(end // HOURS_PER_WEEK))
+        counts = [0] * weeks
+        for d in self.deliveries():
+            week = int(d.delivered // HOURS_PER_WEEK)
+            if week < weeks:
+                counts[week] += 1
+        return counts
+
+    def aging_wip(self, at: float | None = None) -> dict[str, list[float]]:
+        """See :func:`aging_wip`."""
+        at = self.end if at is None else at
+        arrived: dict[int, float] = {}
+        state: dict[int, str] = {}
+        for tr in self.transitions:
+            if tr.t > at:
+                break
+            if tr.old is None:
+                arrived[tr.item] = tr.t
+            state[tr.item] = tr.new
+        ages: dict[str, list[float]] = {s: [] for s in OPEN_STATES}
+        for item, current in state.items():
+            if current != "delivered":
+                ages[current].append(at - arrived[item])
+        return ages
+
+
 def cfd_counts(log: Sequence[Event], times: Iterable[float]) -> dict[str, list[int]]:
     """Demand items in each state at each of ``times`` (hours), after that time's events.
 
     The counts of the states at one time always add up to the demand items arrived by
     then (conservation).
     """
-    trans = transitions(log)
-    index = {state: i for i, state in enumerate(STATES)}
-    deltas = np.zeros((len(trans) + 1, len(STATES)), dtype=np.int64)
-    for row, tr in enumerate(trans, start=1):
-        if tr.old is not None:
-            deltas[row, index[tr.old]] -= 1
-        deltas[row, index[tr.new]] += 1
-    levels = np.cumsum(deltas, axis=0)
-    stamps = np.array([tr.t for tr in trans], dtype=float)
-    at = np.searchsorted(stamps, np.asarray(list(times), dtype=float), side="right")
-    counts = levels[at]
-    return {state: counts[:, i].tolist() for i, state in enumerate(STATES)}
+    return Flow(log).cfd_counts(times)
 
 
 def cfd_times(log: Sequence[Event]) -> list[float]:
     """Times (hours) at which the CFD changes, plus 0 and the end of the run."""
-    stamps = {0.0, log_end(log), *(tr.t for tr in transitions(log))}
-    return sorted(stamps)
+    return Flow(log).cfd_times()
 
 
 def cumulative_delivered(log: Sequence[Event]) -> tuple[list[float], list[int]]:
@@ -169,50 +261,24 @@ def cumulative_delivered(log: Sequence[Event]) -> tuple[list[float], list[int]]:
 
     A rollback after delivery takes one off again, as in the CFD.
     """
-    times = [0.0]
-    counts = [0]
-    level = 0
-    for tr in transitions(log):
-        step = (tr.new == "delivered") - (tr.old == "delivered")
-        if step:
-            level += step
-            times.append(tr.t)
-            counts.append(level)
-    end = log_end(log)
-    if end > times[-1]:
-        times.append(end)
-        counts.append(level)
-    return times, counts
+    return Flow(log).cumulative_delivered()
 
 
 def deliveries(log: Sequence[Event]) -> list[Delivery]:
     """Demand items in production at the end of the log, by (last) delivery time."""
-    arrived: dict[int, float] = {}
-    delivered: dict[int, float] = {}
-    for tr in transitions(log):
-        if tr.old is None:
-            arrived[tr.item] = tr.t
-        if tr.new == "delivered":
-            delivered[tr.item] = tr.t
-        elif tr.old == "delivered":
-            del delivered[tr.item]
-    found = [Delivery(item, arrived[item], t) for item, t in delivered.items()]
-    return sorted(found, key=lambda d: (d.delivered, d.item))
+    return Flow(log).deliveries()
 
 
 def lead_times(
     log: Sequence[Event], start: float | None = None, end: float | None = None
 ) -> list[float]:
     """Customer lead times (hours) of items delivered in ``[start, end]`` (default: all)."""
-    lo = -np.inf if start is None else start
-    hi = np.inf if end is None else end
-    return [d.lead for d in deliveries(log) if lo <= d.delivered <= hi]
+    return Flow(log).lead_times(start, end)
 
 
 def measured_lead_times(log: Sequence[Event]) -> list[float]:
     """Customer lead times (hours) of items delivered in the measurement window."""
-    warmup, until = window(log)
-    return lead_times(log, warmup, until)
+    return Flow(log).measured_lead_times()
 
 
 def percentiles(values: Sequence[float], qs: Iterable[float]) -> dict[float, float | None]:
@@ -229,34 +295,12 @@ def weekly_throughput(log: Sequence[Event], end: float | None = None) -> list[in
     A trailing partial week is left out (it would look like a drop); a run shorter than a
     week gets its one partial week.  An item counts in the week of its last delivery.
     """
-    end = log_end(log) if end is None else end
-    if end <= 0:
-        return []
-    weeks = max(1, int(end // HOURS_PER_WEEK))
-    counts = [0] * weeks
-    for d in deliveries(log):
-        week = int(d.delivered // HOURS_PER_WEEK)
-        if week < weeks:
-            counts[week] += 1
-    return counts
+    return Flow(log).weekly_throughput(end)
 
 
 def aging_wip(log: Sequence[Event], at: float | None = None) -> dict[str, list[float]]:
     """Ages (hours since arrival, at time ``at``) of undelivered demand items, by state."""
-    at = log_end(log) if at is None else at
-    arrived: dict[int, float] = {}
-    state: dict[int, str] = {}
-    for tr in transitions(log):
-        if tr.t > at:
-            break
-        if tr.old is None:
-            arrived[tr.item] = tr.t
-        state[tr.item] = tr.new
-    ages: dict[str, list[float]] = {s: [] for s in OPEN_STATES}
-    for item, current in state.items():
-        if current != "delivered":
-            ages[current].append(at - arrived[item])
-    return ages
+    return Flow(log).aging_wip(at)
 
 
 def incidents(log: Iterable[Event]) -> list[Incident]:
@@ -291,6 +335,12 @@ def incidents(log: Iterable[Event]) -> list[Incident]:
     return sorted(found.values(), key=lambda i: (i.opened, i.number))
 
 
+_INCIDENT_KINDS = frozenset((Kind.INCIDENT_OPENED, Kind.INCIDENT_DETECTED, Kind.DIAGNOSIS_STARTED,
+                             Kind.INCIDENT_RESTORED, Kind.IMPACT_CHANGED))  # fmt: skip
+"""The kinds an incident's record is folded from (:class:`MetricsFold`): the rest of a log
+is skipped, so a chart of a year's log does not fold every item's events."""
+
+
 def impact_curve(log: Sequence[Event], times: Iterable[float]) -> list[float]:
     """Cumulative user impact (share-weighted hours since t = 0) at each of ``times``.
 
@@ -298,7 +348,8 @@ def impact_curve(log: Sequence[Event], times: Iterable[float]) -> list[float]:
     per service and in total), so the chart and the metric cannot disagree; one hour with
     25 % of users affected adds 0.25.
     """
-    records = list(MetricsFold.from_events(log).incidents.values())
+    records = list(MetricsFold.from_events(e for e in log if e.kind in _INCIDENT_KINDS)
+                   .incidents.values())  # fmt: skip
     points = [float(t) for t in times]
     order = sorted(range(len(points)), key=points.__getitem__)  # any order of times
     values = impact_integrals(records, 0.0, [points[i] for i in order])

@@ -60,10 +60,11 @@ def cumulative_flow_chart(log: Sequence[Event], title: str, path: Path) -> Path:
     """Stacked bands of demand items by state over time; delivered at the bottom."""
     fig, (ax,) = new_figure(title)
     style_axes(ax, "Cumulative flow of demand items", TIME, "demand items (count)")
-    warm = shade_warmup(ax, data.window(log)[0])
-    times = data.cfd_times(log)
-    counts = data.cfd_counts(log, times)
-    if not data.transitions(log):
+    flow = data.Flow(log)
+    warm = shade_warmup(ax, flow.warmup)
+    times = flow.cfd_times()
+    counts = flow.cfd_counts(times)
+    if not flow.transitions:
         no_data(ax, "no demand items arrived")
     else:
         order = list(reversed(data.STATES))  # delivered at the bottom, backlog on top
@@ -85,8 +86,9 @@ def cycle_time_scatter_chart(log: Sequence[Event], title: str, path: Path) -> Pa
     """Each delivered item at its delivery day, height = customer lead time."""
     fig, (ax,) = new_figure(title)
     style_axes(ax, "Cycle time scatter: customer lead time of each delivered item", TIME, LEAD)
-    delivered = data.deliveries(log)
-    warmup = data.window(log)[0]
+    flow = data.Flow(log)
+    delivered = flow.deliveries()
+    warmup = flow.warmup
     shade_warmup(ax, warmup)
     if not delivered:
         no_data(ax, "no demand items delivered")
@@ -97,7 +99,7 @@ def cycle_time_scatter_chart(log: Sequence[Event], title: str, path: Path) -> Pa
         if early.any():
             ax.scatter(x[early], y[early], s=40, color=GREY, alpha=0.6, label="during warm-up")
         ax.scatter(x[~early], y[~early], s=40, color=BLUE, alpha=0.65, label="delivered item")
-        measured = data.measured_lead_times(log)
+        measured = flow.measured_lead_times()
         for q, value in data.percentiles(measured, QUANTILE_STYLE).items():
             if value is None:
                 continue
@@ -271,18 +273,27 @@ def incidents_chart(log: Sequence[Event], title: str, path: Path) -> Path:
     )
     ax.set_ylabel("incident (in order of opening)", fontsize=13, color=INK)
     widest = float(np.clip(260 / len(found), 3, 16))
-    for y, inc in enumerate(found, start=1):
-        colour = CAUSE_COLOURS.get(inc.cause, OTHER_CAUSE)
-        stop = inc.restored if inc.restored is not None else end
-        peak = max((share for _, share in inc.impact), default=inc.share)
-        width = max(2.0, widest * min(1.0, 0.25 + peak))
-        ax.hlines(y, days(inc.opened), days(stop), color=colour, linewidth=width)
-        ax.plot(days(inc.opened), y, "o", color=colour, markersize=7 + 9 * min(1.0, peak))
-        if inc.detected is not None:
-            ax.plot(days(inc.detected), y, "|", color=BLACK, markersize=16, markeredgewidth=2.5)
-        if inc.restored is None:
-            ax.plot(days(end), y, ">", color=colour, markersize=10, clip_on=False)
-        if len(found) <= LABELLED_INCIDENTS:
+    # one collection per kind of mark (not a few artists per incident): a year of a
+    # legacy organisation has a hundred incidents, and each artist costs a draw
+    ys = np.arange(1, len(found) + 1)
+    colours = [CAUSE_COLOURS.get(inc.cause, OTHER_CAUSE) for inc in found]
+    stops = [inc.restored if inc.restored is not None else end for inc in found]
+    peaks = [max((share for _, share in inc.impact), default=inc.share) for inc in found]
+    ax.hlines(ys, [days(inc.opened) for inc in found], [days(t) for t in stops], colors=colours,
+              linewidths=[max(2.0, widest * min(1.0, 0.25 + p)) for p in peaks])  # fmt: skip
+    ax.scatter([days(inc.opened) for inc in found], ys, color=colours, zorder=3,
+               s=[(7 + 9 * min(1.0, p)) ** 2 for p in peaks], linewidths=0)  # fmt: skip
+    detected = [(days(inc.detected), y) for y, inc in zip(ys, found, strict=True)
+                if inc.detected is not None]  # fmt: skip
+    if detected:
+        ax.plot(*zip(*detected, strict=True), "|", color=BLACK, markersize=16,
+                markeredgewidth=2.5, zorder=4)  # fmt: skip
+    still_open = [y for y, inc in zip(ys, found, strict=True) if inc.restored is None]
+    if still_open:
+        ax.scatter([days(end)] * len(still_open), still_open, marker=">", s=100, clip_on=False,
+                   color=[colours[y - 1] for y in still_open], zorder=3)  # fmt: skip
+    if len(found) <= LABELLED_INCIDENTS:
+        for y, inc, stop, peak in zip(ys, found, stops, peaks, strict=True):
             # "sev 2 · 25 %" beside the bar: right of it, or left near the right edge
             level = severity_level(inc.severity)
             text = f"sev {level} · {peak * 100:.0f} %" if level else f"{peak * 100:.0f} %"
