@@ -9,7 +9,7 @@ Agg canvas (no pyplot, no display); the data behind them are pure functions in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +41,16 @@ from .run import (
     throughput_chart,
 )
 from .scorecard import compare_scorecard_chart, format_metric, scorecard_chart
+from .series import VariantSeries
 from .style import PIXELS, plain
 from .valuestream import value_stream_chart
 
 __all__ = [
     "COMPARE_CHARTS",
+    "COMPARE_DRAWERS",
     "PIXELS",
     "RUN_CHARTS",
+    "VariantSeries",
     "aging_wip",
     "cfd_counts",
     "compare_charts",
@@ -124,6 +127,21 @@ def run_charts(
     return paths
 
 
+def _scorecard_of(variants: Sequence[VariantSeries], title: str, path: Path) -> Path:
+    return compare_scorecard_chart([(v.label, v.document) for v in variants], title, path)
+
+
+COMPARE_DRAWERS: tuple[tuple[Callable[[Sequence[VariantSeries], str, Path], Path], str], ...] = (
+    (compare_delivered_chart, COMPARE_CHARTS[0]),
+    (compare_cycle_time_chart, COMPARE_CHARTS[1]),
+    (compare_throughput_chart, COMPARE_CHARTS[2]),
+    (compare_incidents_chart, COMPARE_CHARTS[3]),
+    (_scorecard_of, COMPARE_CHARTS[4]),
+)
+"""Each comparison chart's drawer (``draw(series, title, path)``) and file name, in
+:data:`COMPARE_CHARTS` order: independent, so they can be drawn in parallel."""
+
+
 def compare_charts(
     variants: Sequence[tuple[str, Sequence[Event], dict[str, Any]]],
     title: str,
@@ -134,17 +152,5 @@ def compare_charts(
     Returns the paths in :data:`COMPARE_CHARTS` order.
     """
     out = _directory(out_dir, COMPARE_CHARTS)
-    variants = [(label, list(log), document) for label, log, document in variants]
-    drawers = (
-        compare_delivered_chart,
-        compare_cycle_time_chart,
-        compare_throughput_chart,
-        compare_incidents_chart,
-    )
-    paths = [
-        draw(variants, title, out / name)
-        for draw, name in zip(drawers, COMPARE_CHARTS, strict=False)
-    ]
-    scores = [(label, document) for label, _, document in variants]
-    paths.append(compare_scorecard_chart(scores, title, out / COMPARE_CHARTS[-1]))
-    return paths
+    series = [VariantSeries.from_log(label, log, document) for label, log, document in variants]
+    return [draw(series, title, out / name) for draw, name in COMPARE_DRAWERS]

@@ -1,4 +1,8 @@
-"""Comparison charts: several variants (one replication each) overlaid on one chart."""
+"""Comparison charts: several variants (one replication each) overlaid on one chart.
+
+Each chart draws :class:`~sim.plots.series.VariantSeries` (the series taken from each
+variant's log once), so the charts can be drawn in any process from small data.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-from ..events import Event
 from ..formatting import format_value
 from ..units import HOURS_PER_WEEK
-from . import data
+from .series import VariantSeries
 from .style import (
     LINE_W,
     days,
@@ -29,35 +32,34 @@ from .style import (
 _LOG_TICKS = [m * 10.0**e for e in range(-3, 5) for m in (1, 2, 5)]
 """1-2-5 ticks for a log time axis, shown as plain numbers (0.5, 1, 2, 5, 10 … days)."""
 
-Variant = tuple[str, Sequence[Event], dict[str, Any]]
 TIME = "time (days)"
 
 
-def _common_warmup(variants: Sequence[Variant]) -> float:
+def _common_warmup(variants: Sequence[VariantSeries]) -> float:
     """The warm-up all variants share (hours), or 0 when they differ."""
-    warmups = {data.window(log)[0] for _, log, _ in variants}
+    warmups = {v.warmup for v in variants}
     return warmups.pop() if len(warmups) == 1 else 0.0
 
 
-def _xlim(ax: Any, variants: Sequence[Variant]) -> None:
-    end = max((data.log_end(log) for _, log, _ in variants), default=0.0)
+def _xlim(ax: Any, variants: Sequence[VariantSeries]) -> None:
+    end = max((v.end for v in variants), default=0.0)
     ax.set_xlim(0, days(end) if end > 0 else 1.0)
 
 
-def compare_delivered_chart(variants: Sequence[Variant], title: str, path: Path) -> Path:
+def compare_delivered_chart(variants: Sequence[VariantSeries], title: str, path: Path) -> Path:
     """Cumulative delivered demand items over time, one line per variant."""
     fig, (ax,) = new_figure(title)
     style_axes(ax, "Cumulative demand items delivered", TIME, "items delivered (count)")
     drawn = False
-    for i, (label, log, _) in enumerate(variants):
-        times, counts = data.cumulative_delivered(log)
+    for i, variant in enumerate(variants):
+        times, counts = variant.delivered
         drawn = drawn or counts[-1] > 0
         ax.step(
             [days(t) for t in times],
             counts,
             where="post",
             linewidth=LINE_W,
-            label=f"{label}\n{counts[-1]} items delivered",
+            label=f"{variant.label}\n{counts[-1]} items delivered",
             **series_style(i),
         )
     if not drawn:
@@ -70,11 +72,10 @@ def compare_delivered_chart(variants: Sequence[Variant], title: str, path: Path)
     return save(fig, path)
 
 
-def compare_cycle_time_chart(variants: Sequence[Variant], title: str, path: Path) -> Path:
+def compare_cycle_time_chart(variants: Sequence[VariantSeries], title: str, path: Path) -> Path:
     """ECDF of customer lead time after warm-up per variant, medians marked."""
     fig, (ax,) = new_figure(title)
-    samples = [(label, sorted(days(h) for h in data.measured_lead_times(log)))
-               for label, log, _ in variants]  # fmt: skip
+    samples = [(v.label, sorted(days(h) for h in v.lead_times)) for v in variants]
     medians = [float(np.median(s)) for _, s in samples if s]
     spread = max(medians) / max(min(medians), 1e-9) if medians else 1.0
     log_x = spread > 10
@@ -115,19 +116,19 @@ def compare_cycle_time_chart(variants: Sequence[Variant], title: str, path: Path
     return save(fig, path)
 
 
-def compare_throughput_chart(variants: Sequence[Variant], title: str, path: Path) -> Path:
+def compare_throughput_chart(variants: Sequence[VariantSeries], title: str, path: Path) -> Path:
     """Demand items delivered per week, one line per variant."""
     fig, (ax,) = new_figure(title)
     style_axes(ax, "Throughput: demand items delivered per week", TIME, "items delivered per week")
     week_days = HOURS_PER_WEEK / 24
     warmup = _common_warmup(variants)
     drawn = False
-    for i, (label, log, _) in enumerate(variants):
-        weekly = data.weekly_throughput(log)
+    for i, variant in enumerate(variants):
+        weekly = variant.weekly
         if not weekly:
             continue
         mids = [(k + 0.5) * week_days for k in range(len(weekly))]
-        after = [n for k, n in enumerate(weekly) if k * week_days >= days(data.window(log)[0])]
+        after = [n for k, n in enumerate(weekly) if k * week_days >= days(variant.warmup)]
         if after:  # written as the scorecard writes the throughput (sim.formatting)
             mean = f"\nmean after warm-up {format_value('throughput_per_week', np.mean(after))}"
         else:
@@ -138,7 +139,7 @@ def compare_throughput_chart(variants: Sequence[Variant], title: str, path: Path
             marker="o",
             markersize=6,
             linewidth=LINE_W,
-            label=f"{label}{mean}",
+            label=f"{variant.label}{mean}",
             **series_style(i),
         )
         drawn = drawn or any(weekly)
@@ -152,7 +153,7 @@ def compare_throughput_chart(variants: Sequence[Variant], title: str, path: Path
     return save(fig, path)
 
 
-def compare_incidents_chart(variants: Sequence[Variant], title: str, path: Path) -> Path:
+def compare_incidents_chart(variants: Sequence[VariantSeries], title: str, path: Path) -> Path:
     """Cumulative user impact of incidents over time per variant, incident starts marked."""
     fig, (ax,) = new_figure(title)
     style_axes(
@@ -163,24 +164,21 @@ def compare_incidents_chart(variants: Sequence[Variant], title: str, path: Path)
     )
     top = 0.0
     any_incident = False
-    for i, (label, log, _) in enumerate(variants):
-        end = data.log_end(log)
-        found = data.incidents(log)
-        any_incident = any_incident or bool(found)
-        times = np.linspace(0.0, end, 1000) if end > 0 else np.array([0.0])
-        curve = data.impact_curve(log, times)
+    for i, variant in enumerate(variants):
+        opened = variant.incidents_opened
+        any_incident = any_incident or bool(opened)
+        curve = variant.impact
         style = series_style(i)
         ax.plot(
-            days(times),
+            [days(t) for t in variant.impact_times],
             curve,
             linewidth=LINE_W,
-            label=f"{label}\n{len(found)} incidents, {curve[-1]:.1f} h",
+            label=f"{variant.label}\n{len(opened)} incidents, {curve[-1]:.1f} h",
             **style,
         )
-        opened = [inc.opened for inc in found]
         ax.plot(
             [days(t) for t in opened],
-            data.impact_curve(log, opened),
+            variant.impact_at_opened,
             "o",
             color=style["color"],
             markersize=7,
