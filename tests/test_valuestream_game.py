@@ -20,6 +20,7 @@ import pytest
 from rich.console import Console
 from textual.containers import VerticalScroll
 
+from sim.flow_report import batch_sentence, constraint_sentence
 from sim.game import Game
 from sim.loading import load_scenario
 from sim.metrics.valuestream import ValueStreamFold, value_stream
@@ -254,3 +255,23 @@ def test_the_debrief_pack_has_a_value_stream_chart_per_team(tmp_path: Path) -> N
         # beside the other flow charts, before luck vs. decisions
         assert page.index('alt="incident timeline"') < page.index('id="value-stream"')
         assert page.index('id="value-stream"') < page.index("Luck vs. decisions")
+
+
+def test_the_debriefs_value_stream_is_the_one_the_game_streamed(tmp_path: Path) -> None:
+    """Measured in a worker from the played future's log, the played period's value stream
+    is the one each team's game folded as it played: one truth, whichever process."""
+    workshop = Workshop.create("vs2", "legacy-enterprise", 2, 2, round_days=28, seed=3,
+                               directory=tmp_path)  # fmt: skip
+    workshop.play_round()
+    workshop.submit("team-2", SetPractice("release", "on_demand"))
+    workshop.play_round()
+    out = write_debrief(workshop, replications=1, workers=2)[-1].parent
+    for team in workshop.teams:
+        game = workshop.team_game(team)
+        stream = game.value_stream(game.start, game.reports[-1].end_hours)
+        assert stream.changes > 0
+        page = unescape((out / f"team-{team}.html").read_text(encoding="utf-8"))
+        section = page.split('id="value-stream"', 1)[1].split("<h2>", 1)[0]
+        assert f"{stream.changes:,} changes" in section
+        assert constraint_sentence(stream).plain in section
+        assert batch_sentence(stream).plain in section

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from sim.errors import ScenarioError
 from sim.model import ResizePool, SetPractice
 from sim.workshop import Workshop
 from sim.workshop import luck as luck_module
 from sim.workshop.luck import luck_vs_decisions
 from sim.workshop.report import write_debrief
 from sim.workshop.session import KEY_METRICS
+from sim.workshop.store import PLAYED_ROUNDS
 
 pytestmark = pytest.mark.timeout(300)
 SCENARIO = "continuous-delivery"
@@ -75,7 +78,7 @@ def test_futures_are_computed_once_per_round_and_reused(
         runs.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("sim.workshop.report.futures_metrics", counting)
+    monkeypatch.setattr("sim.workshop.debrief_jobs.futures_metrics", counting)
     again = pack(write_debrief(workshop, replications=2, workers=1))
     assert again == first
     # only the played future of each team and of the untouched organisation (charts)
@@ -109,3 +112,62 @@ def test_session_does_not_import_the_report() -> None:
     tree = ast.parse(source.read_text(encoding="utf-8"))
     imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not any(name.endswith("report") for name in imported)
+
+
+def _pages(paths: list[Path]) -> dict[str, str]:
+    """The pack's pages, charts left out (their pixels are the charts' tests' business)."""
+    return {
+        path.name: re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,…", path.read_text(encoding="utf-8"))
+        for path in paths
+        if path.suffix in (".html", ".json")
+    }
+
+
+def test_the_pack_reads_each_round_as_stored_when_played(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No replay of the teams' games for a pack: what play_round stored is read back, and
+    a session made before rounds were stored (replayed instead) gets the same pack."""
+    workshop = played(tmp_path)
+
+    def no_replay(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pack replayed a team's game")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Workshop, "team_history", no_replay)
+        patch.setattr(Workshop, "_replay", no_replay)
+        stored = _pages(write_debrief(workshop, out_dir=tmp_path / "one", replications=2,
+                                      workers=1))  # fmt: skip
+    workshop.store.conn.execute(f"DROP TABLE {PLAYED_ROUNDS}")  # as an older session
+    assert workshop.played("team-1") is None
+    replayed = _pages(write_debrief(workshop, out_dir=tmp_path / "two", replications=2,
+                                    workers=1))  # fmt: skip
+    assert stored == replayed
+    assert "facilitator card" in stored["team-team-2.html"]  # the card's commands are there
+
+
+def test_a_played_round_is_what_replaying_the_game_gives(tmp_path: Path) -> None:
+    workshop = played(tmp_path)
+    for team in workshop.teams:
+        game, decisions = workshop.team_history(team)
+        stored = workshop.played(team)
+        assert stored is not None
+        assert [(p.number, p.start, p.end, p.ghost, p.ghost_tiers, list(p.commands))
+                for p in stored] == [
+            (r.number, r.start_hours, r.end_hours, r.ghost, r.ghost_tiers, r.commands)
+            for r in game.reports
+        ]  # fmt: skip
+        assert [d for p in stored for d in p.decisions] == decisions
+
+
+@pytest.mark.parametrize(
+    "data", ['{"start": "soon"}', '{"start": 1}', "[]", '{"start": 1e999}', "not json"]
+)
+def test_a_damaged_played_round_is_one_line(tmp_path: Path, data: str) -> None:
+    workshop = played(tmp_path)
+    workshop.store.conn.execute(f"UPDATE {PLAYED_ROUNDS} SET data = ?", (data,))
+    with pytest.raises(ScenarioError) as caught:
+        write_debrief(workshop, replications=1, workers=1)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "not a Ship It workshop session" in message and PLAYED_ROUNDS in message

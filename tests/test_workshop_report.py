@@ -14,7 +14,8 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.model import ResizePool, SetPractice
 from sim.workshop import Workshop
-from sim.workshop.report import _keys_cells, write_debrief
+from sim.workshop.debrief_html import keys_cells
+from sim.workshop.report import write_debrief
 from sim.workshop.scoring import FOUR_KEYS
 from sim.workshop.session import KEY_METRICS
 from tests.cli_helpers import assert_one_line_error, run_cli
@@ -133,13 +134,13 @@ def test_overload_is_flagged_beside_the_overall_tier(
         assert "OVERLOADED" not in (out / page).read_text(encoding="utf-8")
     tiers = {**dict.fromkeys(FOUR_KEYS, "elite"), "overall": "elite"}
     drowning = {"overloaded": 1.0, "backlog_growth_per_week": 31.25}
-    cells = _keys_cells(drowning, tiers)
+    cells = keys_cells(drowning, tiers)
     overall = cells.rsplit("<td>", 1)[1]
     assert '<span class="tier-elite">elite</span>' in overall
     assert '<span class="overloaded" title="backlog grows 31.2 items/week">OVERLOADED</span>' in (
         overall
     )
-    assert "OVERLOADED" not in _keys_cells({"overloaded": 0.0}, tiers)
+    assert "OVERLOADED" not in keys_cells({"overloaded": 0.0}, tiers)
 
 
 def test_luck_numbers_match_the_stored_results(played: tuple[Workshop, list[Path]]) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..errors import ScenarioError
-from ..game import Game, GameError
+from ..game import Game, GameError, RoundReport
 from ..limits import (
     whole_problem,
 )
@@ -40,7 +40,16 @@ from ..scenario import Scenario
 from .deck import Deck, check_effects, effect_commands, load_deck
 from .errors import DebriefError, WorkshopError
 from .scoring import leaderboard_score
-from .store import FUTURES, NAME_PATTERN, Store, check_name, damaged, session_error, session_path
+from .store import (
+    FUTURES,
+    NAME_PATTERN,
+    PLAYED_ROUNDS,
+    Store,
+    check_name,
+    damaged,
+    session_error,
+    session_path,
+)
 from .stored import (
     check_plan,
     stored_json,
@@ -49,7 +58,7 @@ from .stored import (
     stored_text,
     stored_tiers,
 )
-from .views import Decision, LeaderboardRow, SessionStatus, TeamStatus
+from .views import Decision, LeaderboardRow, PlayedRound, SessionStatus, TeamStatus
 
 PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
 KEY_METRICS: tuple[str, ...] = (
@@ -99,6 +108,21 @@ class _Snapshot:
     status: str
     moves: list[tuple[str, int, Command]]
     injects: list[tuple[int, str | None, str, list[dict[str, Any]]]]
+
+
+def _played_to_dict(report: RoundReport, decisions: list[Decision]) -> dict[str, Any]:
+    """What :meth:`Workshop.played` reads back of a played round (JSON-ready)."""
+    return {
+        "start": report.start_hours,
+        "end": report.end_hours,
+        "ghost": report.ghost,
+        "ghost_tiers": report.ghost_tiers,
+        "commands": [[t, command_to_dict(c)] for t, c in report.commands],
+        "decisions": [
+            {"t": d.t, "card": d.card, "commands": [command_to_dict(c) for c in d.commands]}
+            for d in decisions
+        ],
+    }
 
 
 class Workshop:
@@ -377,6 +401,51 @@ class Workshop:
         return game, decisions
 
     @_guarded
+    def played(self, team: str) -> list[PlayedRound] | None:
+        """``team``'s played rounds as stored when each was played (checked as read), in
+        order; None when a round with results has none stored (a session made before
+        they were, whose rounds :meth:`team_history` rebuilds)."""
+        self._check_team(team)
+        numbers = self.played_rounds(team)
+        if not numbers or not self.store.has_table(PLAYED_ROUNDS):
+            return None if numbers else []
+        rows = self.store.query(
+            f"SELECT round, data FROM {PLAYED_ROUNDS} WHERE team = ? ORDER BY round", (team,)
+        )
+        found = {}
+        for row in rows:
+            number = self._stored_round(row["round"], f"{PLAYED_ROUNDS}.round")
+            data = stored_json(self.store.path, row["data"], f"{PLAYED_ROUNDS}.data", dict)
+            found[number] = self._played_from_dict(number, data)
+        if any(number not in found for number in numbers):
+            return None
+        return [found[number] for number in numbers]
+
+    def _played_from_dict(self, number: int, data: dict[str, Any]) -> PlayedRound:
+        path, key = self.store.path, f"{PLAYED_ROUNDS}.data"
+        try:
+            decisions = tuple(
+                Decision(number, stored_number(path, d["t"], f"{key}.decisions.t"),
+                         None if d["card"] is None else stored_text(path, d["card"], f"{key}.card"),
+                         tuple(command_from_dict(c, f"{key}.decisions") for c in d["commands"]))
+                for d in data["decisions"]
+            )  # fmt: skip
+            return PlayedRound(
+                number,
+                stored_number(path, data["start"], f"{key}.start"),
+                stored_number(path, data["end"], f"{key}.end"),
+                stored_metrics(path, json.dumps(data["ghost"]), f"{key}.ghost"),
+                stored_tiers(path, json.dumps(data["ghost_tiers"]), f"{key}.ghost_tiers"),
+                tuple((stored_number(path, t, f"{key}.commands.t"),
+                       command_from_dict(c, f"{key}.commands")) for t, c in data["commands"]),
+                decisions,
+            )  # fmt: skip
+        except ScenarioError as exc:
+            raise damaged(path, exc.message) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise damaged(path, f"{key}: {type(exc).__name__}: {exc}") from None
+
+    @_guarded
     def played_rounds(self, team: str) -> list[int]:
         """The rounds with stored results for ``team``, in order (cheap: no JSON read)."""
         self._check_team(team)
@@ -540,16 +609,22 @@ class Workshop:
         snap = self._snapshot()
         number = snap.round
         rows = []
+        played = []
         for team in self.teams:
-            game = self._replay(team, snap, number, play_last=True)
+            decisions: list[Decision] = []
+            game = self._replay(team, snap, number, play_last=True, decisions=decisions)
             report = game.reports[-1]
             parts = leaderboard_score(report.player, report.player_tiers)
             rows.append(
                 (team, number, json.dumps(report.player), json.dumps(report.player_tiers),
                  report.score, parts.total, json.dumps(parts.to_dict()))
             )  # fmt: skip
+            mine = [d for d in decisions if d.round == number]
+            played.append((team, number, json.dumps(_played_to_dict(report, mine))))
         with self.store.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.store.ensure_table(PLAYED_ROUNDS)
+            conn.executemany(f"INSERT OR REPLACE INTO {PLAYED_ROUNDS} VALUES (?, ?, ?)", played)
         if open_next:
             self.next_round()
         if debrief is not None:

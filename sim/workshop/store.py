@@ -71,10 +71,15 @@ CREATE TABLE futures (
     round INTEGER NOT NULL, replications INTEGER NOT NULL, key TEXT NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY (round, replications, key)
 );
+CREATE TABLE played_rounds (
+    team TEXT NOT NULL REFERENCES teams(name), round INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (team, round)
+);
 """
 
 FUTURES = "futures"
-OPTIONAL_TABLES = frozenset({FUTURES})
+PLAYED_ROUNDS = "played_rounds"
+OPTIONAL_TABLES = frozenset({FUTURES, PLAYED_ROUNDS})
 """Tables added after the first sessions were made: may be missing, created when needed."""
 
 

@@ -59,3 +59,21 @@ class Decision:
     """The card's id, or None for the team's own move."""
     commands: tuple[Command, ...]
     """The move, or the commands the card carried out (empty: it had no effect)."""
+
+
+@dataclass(frozen=True)
+class PlayedRound:
+    """One team's round as it was played, stored when the facilitator plays it so that a
+    debrief reads it instead of replaying the game (times in simulated hours)."""
+
+    number: int
+    start: float
+    end: float
+    ghost: dict[str, Any]
+    """The untouched organisation's metrics over the round."""
+    ghost_tiers: dict[str, str | None]
+    commands: tuple[tuple[float, Command], ...]
+    """Every command the round applied to the team's organisation, at its time, in order:
+    the team's moves and the facilitator's cards."""
+    decisions: tuple[Decision, ...]
+    """The same, by decision: each move, and each card with the commands it carried out."""
