@@ -133,8 +133,9 @@ class Recorder:
     ``log`` (a list, or None for no log), ``folds`` (by-kind handlers) and plain ``sinks``
     (callables taking an :class:`Event`) are chosen by the runner, never by the model.
     :attr:`emit` is chosen once for that combination: the common ones (one fold, with or
-    without the log, no plain sink) run without a loop or a test per event, because
-    ``emit`` runs about ten times for every change a model simulates.
+    without the log; several folds without a log; no plain sink) run without building an
+    :class:`Event` or testing per event, because ``emit`` runs about ten times for every
+    change a model simulates.
     """
 
     __slots__ = ("_count", "_env", "_folds", "_log", "_sinks", "emit")
@@ -162,8 +163,20 @@ class Recorder:
 
     def _choose(self) -> Callable[[Kind, int, dict[str, Any]], None]:
         env, log, count = self._env, self._log, self._count
-        if self._sinks or len(self._folds) != 1:
+        if self._sinks or not self._folds or (log is not None and len(self._folds) != 1):
             return self._emit_any
+        if len(self._folds) > 1:  # the game: metrics, the board's tracker, the value stream
+            gets = tuple(handlers.get for handlers in self._folds)
+
+            def emit_folds(kind: Kind, subject: int, data: dict[str, Any]) -> None:
+                count[0] += 1
+                t = env._now
+                for get_handler in gets:
+                    handler = get_handler(kind)
+                    if handler is not None:
+                        handler(t, subject, data)
+
+            return emit_folds
         get = self._folds[0].get
         if log is None:
 

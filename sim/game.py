@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .describe import describe_command, describe_structure
 from .errors import ScenarioError
-from .events import Event, Kind
 from .limits import (
     BUDGET_PERSON_DAYS_MAX,
     HORIZON_DAYS_MAX,
@@ -54,20 +54,18 @@ from .metrics.tiers import TIER_RANK, tier_of
 from .metrics.valuestream import ValueStream, ValueStreamFold, value_stream
 from .model import (
     Command,
-    InjectIncident,
-    ReleaseFreeze,
     ResizePool,
     SetPractice,
     Simulation,
-    TrafficSpike,
 )
-from .model.commands import STRUCTURE_KEY, Reorganise, command_to_dict
+from .model.commands import Reorganise, command_to_dict
 from .model.simulation import PoolSnapshot
 from .overload import is_overloaded
 from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
 from .savegame import SAVE_FORMAT, SAVE_VERSION, SavedGame, load_case, read_saved_game
 from .scenario import Scenario
-from .units import HOURS_PER_DAY, HOURS_PER_WEEK
+from .tracker import FeedEntry, Tracker
+from .units import HOURS_PER_DAY
 
 DAILY_SNAPSHOTS = 120
 """Days of midnight pool snapshots kept: the longest trailing window the board can ask for."""
@@ -119,16 +117,6 @@ class FlowStage:
     people: int | None = None
 
 
-@dataclass(frozen=True)
-class FeedEntry:
-    """One line of the incident and action feed."""
-
-    t: float
-    text: str
-    severity: int | None
-    kind: str
-
-
 def score(metrics: dict[str, Any], tiers: dict[str, str | None]) -> float:
     """A round's score: speed and stability, value delivered, harm done.
 
@@ -143,142 +131,6 @@ def score(metrics: dict[str, Any], tiers: dict[str, str | None]) -> float:
     delivered = metrics.get("delivered") or 0
     impact = metrics.get("user_impact_hours") or 0.0
     return float(round(tier_points + delivered - IMPACT_PENALTY * impact))
-
-
-class _Tracker:
-    """Folds one simulation's events into the feed and the per-bucket series the board draws.
-
-    A plain sink: it sees each event once as it is emitted, so the board never rescans the
-    log, and memory grows by a few numbers per delivery and incident only.
-    """
-
-    def __init__(self, start: float, bucket_hours: float = HOURS_PER_WEEK) -> None:
-        self.start = start
-        self.bucket_hours = bucket_hours
-        self.feed: list[FeedEntry] = []
-        self.delivered: list[list[float]] = []
-        """Per bucket: DORA lead times (hours) of demand changes delivered in it."""
-        self.incidents: list[int] = []
-        self.restores: list[list[float]] = []
-        self.delivered_total = 0
-        self.reorganised: tuple[float, float] | None = None
-        """(hours, learning days) of the last reorganisation, for its learning progress."""
-        self._arrived: dict[int, str] = {}
-        self._committed: dict[int, float] = {}
-        self._batch_size: dict[int, int] = {}
-        self._incident: dict[int, tuple[float, int, str, bool]] = {}
-
-    def _bucket(self, t: float) -> int:
-        index = max(0, int((t - self.start) // self.bucket_hours))
-        while len(self.incidents) <= index:
-            self.delivered.append([])
-            self.incidents.append(0)
-            self.restores.append([])
-        return index
-
-    def __call__(self, event: Event) -> None:
-        t, kind, subject, data = event
-        if kind is Kind.ARRIVED:
-            self._arrived[subject] = data["origin"]
-        elif kind is Kind.COMMITTED:
-            self._committed.setdefault(subject, t)
-        elif kind is Kind.DELIVERED:
-            if self._arrived.pop(subject, None) == "demand":
-                self.delivered_total += 1
-                if t >= self.start:
-                    lead = t - self._committed.get(subject, t)
-                    self.delivered[self._bucket(t)].append(lead)
-            self._committed.pop(subject, None)
-        elif kind is Kind.DEPLOYED:
-            self._batch_size[subject] = len(data["items"])
-        elif kind is Kind.INCIDENT_OPENED:
-            self._opened(t, subject, data)
-        elif kind is Kind.INCIDENT_DETECTED:
-            opened = self._incident.get(subject)
-            if opened and t >= self.start:
-                self._add(t, f"  #{subject} detected by {data['by']} after {_span(t - opened[0])}",
-                          opened[1], "detected")  # fmt: skip
-        elif kind is Kind.INCIDENT_RESTORED:
-            opened = self._incident.pop(subject, None)
-            if opened and t >= self.start:
-                method = str(data["method"]).replace("_", " ")
-                self._add(t, f"  #{subject} restored by {method} after {_span(t - opened[0])}",
-                          opened[1], "restored")  # fmt: skip
-                if opened[3]:
-                    self.restores[self._bucket(t)].append(t - opened[0])
-        elif kind is Kind.ADOPTION and data["practice"] == STRUCTURE_KEY:
-            self.reorganised = (t, float(data["ramp_days"]))
-            if t >= self.start:
-                what = describe_structure(data["value"])
-                self._add(t, f"Reorganising into {what} — {data['effort_person_days']:g} "
-                             f"person-days, people learn the new teams over "
-                             f"{data['ramp_days']:g} days", None, "adoption")  # fmt: skip
-        elif kind is Kind.ADOPTION and t >= self.start:
-            what = describe_command(SetPractice(data["practice"], data["value"]))
-            self._add(t, f"Adopting: {what} — {data['effort_person_days']:g} person-days, ramps in "
-                         f"over {data['ramp_days']:g} days", None, "adoption")  # fmt: skip
-        elif kind is Kind.LEARNING and t >= self.start:
-            self._add(t, f"Postmortem action delivered: failure risk x{data['multiplier']:.2f}",
-                      None, "learning")  # fmt: skip
-        elif kind is Kind.WEAKNESS_EXPLOITED and t >= self.start:
-            self._add(t, "Security weakness exploited in production", 2, "security")
-
-    def _opened(self, t: float, subject: int, data: dict[str, Any]) -> None:
-        severity = int(data["severity"])
-        cause = data["cause"]
-        self._incident[subject] = (t, severity, cause, bool(data["change"]))
-        if t < self.start:
-            return
-        self.incidents[self._bucket(t)] += 1
-        share = f"{data['share']:.0%} of users"
-        if data["change"]:
-            size = self._batch_size.get(data["batch"], 1)
-            what = {
-                "defect": "an escaped defect",
-                "deploy_error": "a botched deploy",
-                "config": "environment drift",
-            }.get(cause, cause)
-            text = (f"Incident #{subject} sev{severity}: {what} in deploy {data['batch']} "
-                    f"({size} change{'s' if size != 1 else ''}), {share}")  # fmt: skip
-        else:
-            what = {
-                "background": "infrastructure failure (no change behind it)",
-                "security": "security breach",
-                "injected": "facilitator's incident",
-            }.get(cause, cause)
-            text = f"Incident #{subject} sev{severity}: {what}, {share}"
-        self._add(t, text, severity, "incident")
-
-    def _add(self, t: float, text: str, severity: int | None, kind: str) -> None:
-        self.feed.append(FeedEntry(t, text, severity, kind))
-
-    def series(self, prefix: str = "") -> dict[str, list[float | None]]:
-        """Per-bucket throughput, median lead time, incidents and median restore time.
-
-        A median of an empty bucket (nothing delivered or restored) is None, not zero.
-        """
-        return {
-            f"{prefix}throughput": [float(len(b)) for b in self.delivered],
-            f"{prefix}lead_time_hours": [_median(b) for b in self.delivered],
-            f"{prefix}incidents": [float(n) for n in self.incidents],
-            f"{prefix}time_to_restore_hours": [_median(b) for b in self.restores],
-        }
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def _span(hours: float) -> str:
-    if hours < 1:
-        return f"{hours * 60:.0f} min"
-    if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / HOURS_PER_DAY:.1f} days"
 
 
 def check_settings(
@@ -342,8 +194,8 @@ class Game:
         self.rounds = rounds
         self.budget_person_days = budget_person_days
         self.start = scenario.run.warmup_days * HOURS_PER_DAY
-        self._player_tracker = _Tracker(self.start)
-        self._ghost_tracker = _Tracker(self.start)
+        self._player_tracker = Tracker(self.start)
+        self._ghost_tracker = Tracker(self.start)
         self._player_stream = ValueStreamFold()
         self._ghost_stream = ValueStreamFold()
         # No full logs: the trackers, value-stream folds and metric folds keep what the
@@ -354,14 +206,14 @@ class Game:
             replication=replication,
             seed=self.seed,
             keep_log=False,
-            sinks=[self._player_tracker, self._player_stream],
+            folds=[self._player_tracker, self._player_stream],
         )
         self.ghost = Simulation(
             scenario,
             replication=replication,
             seed=self.seed,
             keep_log=False,
-            sinks=[self._ghost_tracker, self._ghost_stream],
+            folds=[self._ghost_tracker, self._ghost_stream],
         )
         self._daily: dict[int, tuple[PoolSnapshot, PoolSnapshot]] = {}
         # Warm up day by day, so trailing windows have data from the first day of play.
@@ -702,32 +554,6 @@ class Game:
             while game.now < saved.saved_at_hours - 1e-9 and not game.finished:
                 game.advance(saved.saved_at_hours - game.now)
         return game
-
-
-def describe_command(command: Command) -> str:
-    """A command in words, for round summaries and the feed."""
-    if isinstance(command, SetPractice):
-        name = command.practice.replace("_", " ")
-        value = command.value
-        if isinstance(value, bool):
-            return f"{name} {'on' if value else 'off'}"
-        return f"{name}: {str(value).replace('_', ' ')}"
-    if isinstance(command, ResizePool):
-        return f"resize {command.role} to {command.size}"
-    if isinstance(command, Reorganise):
-        return f"reorganise into {describe_structure(command.structure)}"
-    if isinstance(command, InjectIncident):
-        return f"injected a severity-{command.severity} incident"
-    if isinstance(command, TrafficSpike):
-        return f"traffic spike: {command.factor:g}× normal load for {command.days:g} days"
-    if isinstance(command, ReleaseFreeze):
-        return f"release freeze for {command.days:g} days (hotfixes only)"
-    return str(command)
-
-
-def describe_structure(structure: str) -> str:
-    """A structure in words: ``cross-functional teams`` or ``silos``."""
-    return "cross-functional teams" if structure == "cross_functional" else structure
 
 
 __all__: Sequence[str] = (

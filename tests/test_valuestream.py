@@ -194,6 +194,21 @@ def test_deterministic_and_the_streaming_fold_matches_the_log() -> None:
     assert value_stream(again.log or []).to_dict() == from_log.to_dict()
 
 
+def test_folds_handed_to_a_simulation_see_what_its_log_holds() -> None:
+    """As the game runs them (several folds, no log: the recorder's own fast path, no
+    events built), folds read exactly what the log holds, and change nothing."""
+    scenario = load_scenario("legacy-enterprise").with_values({"run.days": 200.0})
+    fold, other = ValueStreamFold(), ValueStreamFold()
+    streamed = Simulation(scenario, keep_log=False, folds=[fold, other]).run()
+    logged = Simulation(scenario).run()
+    expected = value_stream(logged.log or [], 0.0, 200 * 24.0).to_dict()
+    assert expected["changes"] > 0
+    assert value_stream(fold, 0.0, 200 * 24.0).to_dict() == expected
+    assert value_stream(other, 0.0, 200 * 24.0).to_dict() == expected
+    assert streamed.metrics() == logged.metrics()
+    assert streamed.recorder.count == len(logged.log or [])
+
+
 def test_on_demand_in_legacy_enterprise_moves_the_constraint_not_the_batches() -> None:
     """The issue: on-demand releases shrink the wait for the train, but the regression
     cycle, the CAB and the window still batch the work."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import simpy
 
-from ..events import Event, Kind, Recorder, Sink
+from ..events import Event, Fold, Kind, Recorder, Sink
 from ..metrics.fold import MetricsFold
 from ..metrics.summary import compute_metrics
 from ..practices import BY_NAME
@@ -71,6 +71,7 @@ class Simulation:
         seed: int | None = None,
         keep_log: bool = True,
         sinks: Iterable[Sink] = (),
+        folds: Iterable[Fold] = (),
     ) -> None:
         self.scenario = scenario
         self.seed = scenario.run.seed if seed is None else seed
@@ -78,7 +79,7 @@ class Simulation:
         self.env = simpy.Environment()
         self.log: list[Event] | None = [] if keep_log else None
         self.fold = MetricsFold()
-        self.recorder = Recorder(self.env, sinks, log=self.log, folds=[self.fold])
+        self.recorder = Recorder(self.env, sinks, log=self.log, folds=[self.fold, *folds])
         self.streams = Streams(self.seed, replication)
         self.model = Model(scenario, self.env, self.streams, self.recorder)
         self.model.lanes = [Lane(self.model, i) for i in range(scenario.org.teams)]
