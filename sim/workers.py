@@ -17,7 +17,8 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 ORPHAN_POLL_SECONDS = 0.5
 """How often a worker checks that its parent is alive, seconds (the longest an orphan lives)."""
@@ -68,3 +69,25 @@ def guarded_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+class Inline:
+    """The executor interface, run at once in this process (one worker: no pool)."""
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed over like a pool's future does
+            future.set_exception(exc)
+        return future
+
+
+@contextlib.contextmanager
+def executor(workers: int) -> Iterator[Any]:
+    """A :func:`guarded_pool` of ``workers``, or :class:`Inline` for one (or fewer)."""
+    if workers <= 1:
+        yield Inline()
+        return
+    with guarded_pool(workers) as pool:
+        yield pool

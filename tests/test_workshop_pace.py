@@ -12,24 +12,26 @@ import pytest
 from sim.errors import ScenarioError
 from sim.model import ResizePool, SetPractice
 from sim.workshop import Workshop
-from sim.workshop import luck as luck_module
+from sim.workshop import futures as futures_module
 from sim.workshop.luck import luck_vs_decisions
 from sim.workshop.report import write_debrief
-from sim.workshop.session import KEY_METRICS
+from sim.workshop.session import DEBRIEF_REPLICATIONS, KEY_METRICS
 from sim.workshop.store import PLAYED_ROUNDS
 
 pytestmark = pytest.mark.timeout(300)
 SCENARIO = "continuous-delivery"
 
 
-def played(tmp_path: Path, name: str = "pace") -> Workshop:
+def played(tmp_path: Path, name: str = "pace", replications: int = 0) -> Workshop:
+    """Two rounds of three teams (team-3 does nothing), with ``replications`` futures
+    stored as each round is played (none by default: the packs compute theirs)."""
     workshop = Workshop.create(name, SCENARIO, 3, 3, round_days=14, seed=5, directory=tmp_path)
     workshop.submit("team-1", ResizePool("developers", 20))
     workshop.submit("team-2", SetPractice("change_approval", "cab"))
-    workshop.play_round()
+    workshop.play_round(replications=replications)
     workshop.inject("engineer-leaves", "team-2")
     workshop.submit("team-1", SetPractice("change_approval", "cab"))
-    workshop.play_round()
+    workshop.play_round(replications=replications)
     return workshop
 
 
@@ -72,19 +74,43 @@ def test_futures_are_computed_once_per_round_and_reused(
     workshop = played(tmp_path)
     first = pack(write_debrief(workshop, replications=2, workers=1))
     runs: list[int] = []
-    original = luck_module.futures_metrics
+    original = futures_module.futures_metrics
 
     def counting(*args: object, **kwargs: object) -> object:
         runs.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("sim.workshop.debrief_jobs.futures_metrics", counting)
+    monkeypatch.setattr(futures_module, "futures_metrics", counting)
     again = pack(write_debrief(workshop, replications=2, workers=1))
     assert again == first
     # only the played future of each team and of the untouched organisation (charts)
     assert len(runs) == len(workshop.teams) + 1
     stored = workshop.cached_futures(2, 2)
     assert set(stored) == {"", "team-1", "team-2"}  # team-3 did nothing: the untouched ones
+
+
+def test_playing_a_round_stores_its_futures_and_a_pack_runs_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each round's futures are computed once, when it is played; every pack of the round
+    reads them, with the numbers a pack computing them itself gets."""
+    workshop = played(tmp_path / "stored", replications=DEBRIEF_REPLICATIONS)
+    stored = workshop.cached_futures(2, DEBRIEF_REPLICATIONS)
+    assert set(stored) == {"", "team-1", "team-2"}
+    runs: list[object] = []
+    original = futures_module.futures_metrics
+
+    def counting(*args: object, **kwargs: object) -> object:
+        runs.append(args[2])  # the replication
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(futures_module, "futures_metrics", counting)
+        read = pack(write_debrief(workshop, workers=1))
+    assert runs == [0] * (len(workshop.teams) + 1)  # the played futures only (charts)
+    bare = played(tmp_path / "bare")
+    assert not bare.cached_futures(2, DEBRIEF_REPLICATIONS)
+    assert pack(write_debrief(bare, workers=1))["teams"] == read["teams"]
 
 
 def test_a_session_made_before_the_cache_opens_and_gets_it(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from ..formatting import FOUR_KEYS, MISSING, TIER_KEY, format_value, short_label
 from ..limits import (
     BUDGET_PERSON_DAYS_MAX,
     HORIZON_DAYS_MAX,
+    REPLICATIONS_MAX,
     ROUND_DAYS_MIN,
     ROUNDS_MAX,
     TEAMS_MAX,
@@ -104,6 +105,12 @@ def add_workshop_parser(subparsers: Any) -> argparse.ArgumentParser:
     play.add_argument(
         "--debrief", action="store_true",
         help="write the debrief pack afterwards (see `shipit workshop report`)",
+    )  # fmt: skip
+    play.add_argument(
+        "--futures", metavar="N", type=whole(0, REPLICATIONS_MAX), default=DEBRIEF_REPLICATIONS,
+        help="other futures per team run and stored for the debrief's 'luck vs. decisions', "
+        f"once the results are stored (default {DEBRIEF_REPLICATIONS}; 0: none, a pack "
+        "runs them)",
     )  # fmt: skip
     dir_option(play)
     play.set_defaults(handler=_cmd_play_round)
@@ -225,24 +232,24 @@ def _cmd_play_round(args: argparse.Namespace) -> int:
 
             check_output_dir(debrief_dir(workshop), "debrief folder", "the debrief")
         number = workshop.status().round
-        rows = workshop.play_round()
+        rows = workshop.play_round(replications=args.futures)
         status = workshop.status()
         after = "finished" if status.status == "finished" else f"round {status.round} planning"
         _console().print(leaderboard_table(rows, f"Leaderboard after round {number} ({after})"))
         if args.debrief:
-            return _debrief_after_round(workshop, number)
+            return _debrief_after_round(workshop, number, args.futures or DEBRIEF_REPLICATIONS)
     finally:
         workshop.close()
     return 0
 
 
-def _debrief_after_round(workshop: Workshop, number: int) -> int:
+def _debrief_after_round(workshop: Workshop, number: int, replications: int) -> int:
     """Write the debrief after round ``number``; the round is stored whatever happens here,
     so a failure is its own line (exit status 1) and never says the round was not played."""
     try:
         from .report import write_debrief  # late: charts pull in matplotlib
 
-        paths = write_debrief(workshop)
+        paths = write_debrief(workshop, replications=replications)
     except Exception as exc:  # any failure (Ctrl-C is not one): the round itself stands
         problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
         problem = " ".join(problem.split()) or type(exc).__name__

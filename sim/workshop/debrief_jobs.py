@@ -1,18 +1,16 @@
 """The debrief's work that runs on worker processes: simulations and charts.
 
-Each job is a plain function of picklable arguments that returns small results: a
-team's job runs its other futures (the metrics fold only, no log), then its played
-future (replication 0) with a full event log from which it draws the played period's
-charts, measures where the time went and takes the series the comparison charts need.
-The log itself never leaves the worker.  :func:`executor` gives a process pool, or an
-in-process stand-in for one worker; either way the numbers are the same.
+Each job is a plain function of picklable arguments that returns small results: a team's
+job runs its other futures (the metrics fold only, no log), then its played future
+(replication 0) with a full event log from which it draws the played period's charts,
+measures where the time went and takes the series the comparison charts need.  The log
+itself never leaves the worker.  They run on :func:`sim.workers.executor`: a process
+pool, or an in-process stand-in for one worker; either way the numbers are the same.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +25,8 @@ from ..plots.scorecard import scorecard_chart
 from ..plots.series import VariantSeries
 from ..plots.valuestream import draw_value_stream
 from ..scenario import Scenario
-from ..workers import guarded_pool
-from .luck import Luck, futures_metrics, luck_chart
-from .session import KEY_METRICS
+from . import futures as futures_module
+from .luck import Luck, luck_chart
 
 
 def document_of(scenario: Scenario, metrics: dict[str, Any]) -> dict[str, Any]:
@@ -81,11 +78,9 @@ def team_job(
     ``starts``, all ending at ``end``), then the played future (replication 0) with a full
     log: its metrics, value stream and comparison series over the first window, and with
     ``img`` its charts drawn there (``label`` ends with the team's name)."""
-    futures = {}
-    for replication in replications:
-        windows, _ = futures_metrics(scenario, seed, replication, commands, starts, end)
-        futures[replication] = [{k: w.get(k) for k in KEY_METRICS} for w in windows]
-    windows, sim = futures_metrics(scenario, seed, 0, commands, starts[:1], end, keep_log=True)
+    futures = futures_module.run_futures(scenario, seed, commands, starts, end, replications)
+    windows, sim = futures_module.futures_metrics(scenario, seed, 0, commands, starts[:1], end,
+                                                  keep_log=True)  # fmt: skip
     log = trim(sim.log or [], end)
     metrics = windows[0]
     document = document_of(scenario, metrics)
@@ -125,25 +120,3 @@ def compare_job(index: int, series: Sequence[VariantSeries], title: str, img: Pa
     """Run in a worker: comparison chart ``index`` of :data:`sim.plots.COMPARE_DRAWERS`."""
     draw, name = COMPARE_DRAWERS[index]
     return draw(series, title, img / name)
-
-
-class Inline:
-    """The executor interface, run at once in this process (one worker: no pool)."""
-
-    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed over like a pool's future does
-            future.set_exception(exc)
-        return future
-
-
-@contextlib.contextmanager
-def executor(workers: int) -> Iterator[Any]:
-    """A process pool of ``workers`` (:func:`sim.workers.guarded_pool`), or :class:`Inline`."""
-    if workers <= 1:
-        yield Inline()
-        return
-    with guarded_pool(workers) as pool:
-        yield pool

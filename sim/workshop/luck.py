@@ -1,12 +1,12 @@
 """Luck vs. decisions: a team's actual result against other futures of the same decisions.
 
 The workshop plays every team on replication 0 of the session's seed.  Replications
-``1..N`` are other futures: other demand, defects and incidents under the same rules.
-For a window of the played period (the last round, or all played rounds) we run each of
-them twice — with the team's decisions (its moves and the facilitator's injects, replayed
-at their times) and untouched — and measure the window exactly as a game round is
-measured (metrics since a snapshot at the window's start), so replication 0 with the
-team's decisions reproduces the stored round result.
+``1..N`` are other futures (:mod:`.futures`): other demand, defects and incidents under
+the same rules.  For a window of the played period (the last round, or all played
+rounds) we run each of them twice — with the team's decisions (its moves and the
+facilitator's injects, replayed at their times) and untouched — and measure the window
+exactly as a game round is measured (metrics since a snapshot at the window's start), so
+replication 0 with the team's decisions reproduces the stored round result.
 
 If the team's actual value sits in the middle of its own decisions' futures, the result
 was typical for those decisions; if the decisions' futures as a whole beat the untouched
@@ -25,7 +25,7 @@ import numpy as np
 
 from ..formatting import format_value as _format_value
 from ..formatting import spec
-from ..model import Command, Simulation
+from ..model import Command
 from ..plots.style import (
     BLACK,
     BLUE,
@@ -39,7 +39,7 @@ from ..plots.style import (
     style_axes,
 )
 from ..scenario import Scenario
-from .session import KEY_METRICS
+from .futures import KEY_METRICS, window_metrics
 
 KEY_NAMES: dict[str, tuple[str, str, bool]] = {
     "deployment_frequency_per_day": ("deployment frequency", "releases per service", True),
@@ -49,68 +49,6 @@ KEY_NAMES: dict[str, tuple[str, str, bool]] = {
 }
 """Metric → (name, what the value is, higher is better).  Units and formatting come from
 :mod:`sim.formatting`, as on the board and the leaderboards."""
-
-
-def window_metrics(
-    scenario: Scenario,
-    seed: int,
-    replication: int,
-    commands: Sequence[tuple[float, Command]],
-    start: float,
-    end: float,
-    keep_log: bool = False,
-) -> tuple[dict[str, Any], Simulation]:
-    """Metrics over ``[start, end]`` hours of one replication with ``commands`` replayed.
-
-    Measured like a game round: from a pool snapshot at ``start`` to ``end``.
-    """
-    sim = Simulation(scenario, replication=replication, seed=seed, keep_log=keep_log)
-    snap = None
-    for t, command in commands:
-        if snap is None and t >= start - 1e-9:
-            sim.run_until(start)
-            snap = sim.snapshot()
-        sim.run_until(t)
-        sim.apply(command)
-    sim.run_until(start)
-    if snap is None:
-        snap = sim.snapshot()
-    sim.run_until(end)
-    return sim.metrics(since=snap), sim
-
-
-def futures_metrics(
-    scenario: Scenario,
-    seed: int,
-    replication: int,
-    commands: Sequence[tuple[float, Command]],
-    starts: Sequence[float],
-    end: float,
-    keep_log: bool = False,
-) -> tuple[list[dict[str, Any]], Simulation]:
-    """Metrics over ``[start, end]`` for each of ``starts`` from one run of one replication.
-
-    Each window is measured exactly as :func:`window_metrics` measures it alone (a pool
-    snapshot at its start, taken before the commands given at that time), so one run
-    serves every window that ends at ``end``: the last round and all played rounds.
-    """
-    sim = Simulation(scenario, replication=replication, seed=seed, keep_log=keep_log)
-    pending = sorted(set(starts))
-    snaps = {}
-
-    def snapshots_until(t: float) -> None:
-        while pending and t >= pending[0] - 1e-9:
-            start = pending.pop(0)
-            sim.run_until(start)
-            snaps[start] = sim.snapshot()
-
-    for t, command in commands:
-        snapshots_until(t)
-        sim.run_until(t)
-        sim.apply(command)
-    snapshots_until(float("inf"))
-    sim.run_until(end)
-    return [sim.metrics(since=snaps[start]) for start in starts], sim
 
 
 @dataclass

@@ -40,20 +40,20 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..model import Command
-from ..model.commands import command_to_dict
 from ..outputs import EXIT_FAILURE, OutputError, atomic_write, check_output_dir, output_target
 from ..plots import COMPARE_DRAWERS
 from ..plots.series import VariantSeries
+from ..workers import executor
 from .debrief_html import UNTOUCHED, index_html, team_html
-from .debrief_jobs import TeamRun, compare_job, document_of, executor, luck_job, team_job
+from .debrief_jobs import TeamRun, compare_job, document_of, luck_job, team_job
 from .debrief_types import RoundRow, TeamPack
+from .futures import cached, commands_key
 from .luck import Luck
 from .session import DEBRIEF_REPLICATIONS, KEY_METRICS, Workshop
 
@@ -118,24 +118,8 @@ def _replayed_plan(workshop: Workshop, team: str) -> _Plan:
     return rounds, commands
 
 
-def _commands_key(commands: Sequence[tuple[float, Command]]) -> str:
-    """What a team's futures depend on besides the session (scenario, seed): its commands."""
-    return json.dumps([[t, command_to_dict(c)] for t, c in commands], sort_keys=True)
-
-
 def _series(futures: dict[int, list[dict[str, Any]]], window: int, n: int) -> dict[str, list[Any]]:
     return {k: [futures[r][window].get(k) for r in range(1, n + 1)] for k in KEY_METRICS}
-
-
-def _cached(entry: Any, key: str, replications: int) -> dict[int, list[dict[str, Any]]] | None:
-    """A stored futures entry, if it is for ``key`` and whole; else None (recomputed)."""
-    if not isinstance(entry, dict) or entry.get("commands") != key:
-        return None
-    try:
-        found = {int(r): v for r, v in entry["futures"].items()}
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None
-    return found if sorted(found) == list(range(1, replications + 1)) else None
 
 
 def _collect(
@@ -161,8 +145,8 @@ def _collect(
     jobs: dict[str, Future[TeamRun]] = {}
     for team in ("", *workshop.teams):  # the untouched organisation first
         wanted = tuple(plans[team][1]) if team else ()
-        keys[team] = key = _commands_key(wanted)
-        found = _cached(cache.get(team), key, replications)
+        keys[team] = key = commands_key(wanted)
+        found = cached(cache.get(team), key, replications)
         if found is not None:
             futures[team] = found
         if found is not None or (team and not wanted):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..errors import ScenarioError
-from ..game import Game, GameError, RoundReport
+from ..game import Game, GameError
 from ..limits import (
     whole_problem,
 )
@@ -37,8 +38,11 @@ from ..loading import load_scenario, validate_data
 from ..model import Command
 from ..model.commands import command_from_dict, command_to_dict
 from ..scenario import Scenario
-from .deck import Deck, check_effects, effect_commands, load_deck
+from ..workers import executor
+from .deck import Deck, check_effects, load_deck
 from .errors import DebriefError, WorkshopError
+from .futures import KEY_METRICS, cache_entry, commands_key, run_futures
+from .replay import PlayedTeam, SessionPlan, Snapshot, play_team, played_to_dict, replay
 from .scoring import leaderboard_score
 from .store import (
     FUTURES,
@@ -61,13 +65,6 @@ from .stored import (
 from .views import Decision, LeaderboardRow, PlayedRound, SessionStatus, TeamStatus
 
 PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
-KEY_METRICS: tuple[str, ...] = (
-    "deployment_frequency_per_day",
-    "lead_time_hours_median",
-    "change_failure_rate",
-    "time_to_restore_hours_median",
-)
-"""The four keys' metrics shown on the leaderboard."""
 _RETRIES = 20
 
 DEBRIEF_REPLICATIONS = 10
@@ -98,31 +95,6 @@ def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """One consistent read of the session's state, moves and injects."""
-
-    round: int
-    status: str
-    moves: list[tuple[str, int, Command]]
-    injects: list[tuple[int, str | None, str, list[dict[str, Any]]]]
-
-
-def _played_to_dict(report: RoundReport, decisions: list[Decision]) -> dict[str, Any]:
-    """What :meth:`Workshop.played` reads back of a played round (JSON-ready)."""
-    return {
-        "start": report.start_hours,
-        "end": report.end_hours,
-        "ghost": report.ghost,
-        "ghost_tiers": report.ghost_tiers,
-        "commands": [[t, command_to_dict(c)] for t, c in report.commands],
-        "decisions": [
-            {"t": d.t, "card": d.card, "commands": [command_to_dict(c) for c in d.commands]}
-            for d in decisions
-        ],
-    }
 
 
 class Workshop:
@@ -241,7 +213,7 @@ class Workshop:
         return team
 
     # --- reading -----------------------------------------------------------------------
-    def _snapshot(self) -> _Snapshot:
+    def _snapshot(self) -> Snapshot:
         conn = self.store.conn
         conn.execute("BEGIN")  # one read snapshot across the three tables
         try:
@@ -252,7 +224,7 @@ class Workshop:
             ).fetchall()
         finally:
             conn.execute("COMMIT")
-        return _Snapshot(
+        return Snapshot(
             *self._check_state(state),
             [self._stored_move(m) for m in moves],
             [self._stored_inject(i) for i in injects],
@@ -323,62 +295,22 @@ class Workshop:
             })  # fmt: skip
         return rows
 
-    def _new_game(self) -> Game:
-        return Game(
-            self.scenario,
-            seed=self.seed,
-            round_days=self.round_days,
-            rounds=self.rounds,
-            budget_person_days=self.budget,
-        )
+    @property
+    def plan(self) -> SessionPlan:
+        """What every game of the session is made from (picklable: for worker processes)."""
+        return SessionPlan(self.name, self.scenario, self.seed, self.round_days, self.rounds,
+                           self.budget)  # fmt: skip
 
     def _replay(
         self,
         team: str,
-        snap: _Snapshot,
+        snap: Snapshot,
         upto: int,
         play_last: bool,
         decisions: list[Decision] | None = None,
     ) -> Game:
-        """``team``'s game: rounds before ``upto`` played, then round ``upto``'s moves (and,
-        with ``play_last``, its injects and the round itself).  ``decisions``, if given,
-        receives every move and every card's applied commands, in order."""
-        game = self._new_game()
-        for number in range(1, upto + 1):
-            if number > self.rounds:
-                break
-            for mover, move_round, command in snap.moves:
-                if mover == team and move_round == number:
-                    try:
-                        game.apply(command)
-                    except (GameError, ScenarioError) as exc:
-                        raise self._error(f"team {team}", f"stored move refused: {exc}") from None
-                    if decisions is not None:
-                        decisions.append(Decision(number, game.now, None, (command,)))
-            if number == upto and not play_last:
-                break
-            for inject_round, target, card, effects in snap.injects:
-                if inject_round == number and target in (None, team):
-                    applied = self._apply_inject(game, effects)
-                    if decisions is not None:
-                        decisions.append(Decision(number, game.now, card, tuple(applied)))
-            while game.round_number == number and not game.finished:
-                game.advance(game.round_end - game.now)
-        return game
-
-    @staticmethod
-    def _apply_inject(game: Game, effects: list[dict[str, Any]]) -> list[Command]:
-        """Carry out a card's effects: outside the team's budget, recorded with its moves.
-        Returns the commands that took effect."""
-        applied = []
-        for command in effect_commands(effects, game.headcount()):
-            try:
-                game.player.apply(command)
-            except ScenarioError:  # e.g. a leave where nobody can leave: no effect
-                continue
-            game.commands.append((game.now, command))
-            applied.append(command)
-        return applied
+        """:func:`.replay.replay` of ``team``'s game (see there)."""
+        return replay(self.plan, team, snap, upto, play_last, decisions)
 
     @_guarded
     def team_game(self, team: str) -> Game:
@@ -490,7 +422,7 @@ class Workshop:
     def ghost_game(self) -> Game:
         """The untouched organisation every team is measured against, at the current round."""
         snap = self._snapshot()
-        empty = _Snapshot(snap.round, snap.status, [], [])
+        empty = Snapshot(snap.round, snap.status, [], [])
         return self._replay("", empty, snap.round, play_last=snap.status != PLANNING)
 
     @_guarded
@@ -588,10 +520,21 @@ class Workshop:
 
     @_guarded
     def play_round(
-        self, open_next: bool = True, debrief: Callable[[Workshop], object] | None = None
+        self,
+        open_next: bool = True,
+        debrief: Callable[[Workshop], object] | None = None,
+        replications: int = DEBRIEF_REPLICATIONS,
+        workers: int | None = None,
     ) -> list[LeaderboardRow]:
         """Close planning, play the round for every team, store results; then (with
         ``open_next``) open the next round.  Safe to call again after a crash mid-way.
+
+        The teams' rounds run in parallel on ``workers`` processes (default: every core;
+        one runs them here), and the results are stored as soon as every team's is in.
+        Then the round's other futures (:mod:`.futures`: ``replications`` per team that
+        made a decision, and the untouched organisation's; 0 for none) are run on the same
+        processes and stored, so every debrief pack of the round reads them instead of
+        simulating them (each round computed once: a pack never replays a team's game).
 
         ``debrief`` (e.g. :func:`sim.workshop.report.write_debrief`) is called with the
         session once the round is stored; if it fails, :class:`DebriefError` says the
@@ -608,23 +551,19 @@ class Workshop:
                 conn.execute("UPDATE state SET status = ?", (PLAYED,))
         snap = self._snapshot()
         number = snap.round
-        rows = []
-        played = []
-        for team in self.teams:
-            decisions: list[Decision] = []
-            game = self._replay(team, snap, number, play_last=True, decisions=decisions)
-            report = game.reports[-1]
-            parts = leaderboard_score(report.player, report.player_tiers)
-            rows.append(
-                (team, number, json.dumps(report.player), json.dumps(report.player_tiers),
-                 report.score, parts.total, json.dumps(parts.to_dict()))
-            )  # fmt: skip
-            mine = [d for d in decisions if d.round == number]
-            played.append((team, number, json.dumps(_played_to_dict(report, mine))))
-        with self.store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            self.store.ensure_table(PLAYED_ROUNDS)
-            conn.executemany(f"INSERT OR REPLACE INTO {PLAYED_ROUNDS} VALUES (?, ?, ?)", played)
+        plan = self.plan
+        jobs = len(self.teams) + (len(self.teams) + 1 if replications else 0)
+        with executor(min(jobs, workers or os.cpu_count() or 1)) as pool:
+            plays = [pool.submit(play_team, plan, team, snap, number) for team in self.teams]
+            done = []
+            for job in plays:  # the rounds first: teams see their results before the futures
+                outcome = job.result()
+                if not isinstance(outcome, PlayedTeam):
+                    raise WorkshopError(*outcome)
+                done.append(outcome)
+            self._store_round(number, done)
+            if replications:
+                self._store_futures(pool, number, done, replications)
         if open_next:
             self.next_round()
         if debrief is not None:
@@ -634,6 +573,45 @@ class Workshop:
                 problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
                 raise DebriefError(self.name, number, problem or type(exc).__name__) from exc
         return self.leaderboard()
+
+    def _store_round(self, number: int, done: list[PlayedTeam]) -> None:
+        """Store each team's result of round ``number`` and the round as played."""
+        rows = []
+        played = []
+        for p in done:
+            report = p.report
+            parts = leaderboard_score(report.player, report.player_tiers)
+            rows.append(
+                (p.team, number, json.dumps(report.player), json.dumps(report.player_tiers),
+                 report.score, parts.total, json.dumps(parts.to_dict()))
+            )  # fmt: skip
+            played.append((p.team, number, json.dumps(played_to_dict(report, p.decisions))))
+        with self.store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.store.ensure_table(PLAYED_ROUNDS)
+            conn.executemany(f"INSERT OR REPLACE INTO {PLAYED_ROUNDS} VALUES (?, ?, ?)", played)
+
+    def _store_futures(
+        self, pool: Any, number: int, done: list[PlayedTeam], replications: int
+    ) -> None:
+        """Run and store round ``number``'s other futures: the untouched organisation's and
+        those of each team with decisions (teams that made none share the untouched ones;
+        teams with the same decisions share theirs)."""
+        first = done[0]
+        starts = (first.start, first.report.start_hours)
+        end = first.report.end_hours
+        runs = range(1, replications + 1)
+        wanted = {"": ()} | {p.team: tuple(p.commands) for p in done if p.commands}
+        jobs = {}
+        by_key: dict[str, Any] = {}
+        for key, commands in wanted.items():
+            shared = commands_key(commands)
+            if shared not in by_key:
+                by_key[shared] = pool.submit(run_futures, self.scenario, self.seed, commands,
+                                             starts, end, runs)  # fmt: skip
+            jobs[key] = (commands, by_key[shared])
+        rows = {key: cache_entry(commands, job.result()) for key, (commands, job) in jobs.items()}
+        self.cache_futures(number, replications, rows)
 
     @_guarded
     def next_round(self) -> str:
