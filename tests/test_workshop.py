@@ -408,8 +408,14 @@ def test_cli_smoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and "round 1" in out
     status, out, _ = run(capsys, "workshop", "status", "cli", "--dir", d)
     assert status == 0 and "planning" in out and "major-outage" in out
-    status, out, _ = run(capsys, "workshop", "play-round", "cli", "--dir", d)
+    status, out, _ = run(capsys, "workshop", "play-round", "cli", "--dir", d, "--futures", "3")
     assert status == 0 and "Leaderboard after round 1" in out and "team-2" in out
+    # the round's futures are stored as it is played: the card's team and the untouched
+    assert set(Workshop.open("cli", d).cached_futures(1, 3)) == {"", "team-2"}
+    status, out, _ = run(capsys, "workshop", "play-round", "cli", "--dir", d, "--futures", "0")
+    assert status == 0 and not Workshop.open("cli", d).cached_futures(2, 3)
+    status, _, err = run(capsys, "workshop", "play-round", "cli", "--dir", d, "--futures", "-1")
+    assert status == 2 and "--futures" in err
     status, out, _ = run(capsys, "workshop", "deck")
     assert status == 0 and "zero-day" in out and "holiday-freeze" in out
 
