@@ -93,3 +93,23 @@ def test_chooser(snap_compare: Any) -> None:
 
 def test_value_stream_screen(snap_compare: Any) -> None:
     assert snap_compare(_app(), terminal_size=(100, 30), run_before=_value_stream)
+
+
+def test_board_100x30(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(100, 30), run_before=_played)
+
+
+def test_board_120x40(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(120, 40), run_before=_played)
+
+
+async def _played_then_narrowed(pilot: Any) -> None:
+    """Played on a projector-size terminal, then the window made small: every panel keeps
+    its rows and the feed wraps again at its new width."""
+    await _played(pilot)
+    await pilot.resize_terminal(80, 24)
+    await pilot.pause()
+
+
+def test_board_resized_from_160x48_to_80x24(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(160, 48), run_before=_played_then_narrowed)
