@@ -237,6 +237,16 @@ class PracticesConfig(Section):
     release_interval_days: float = param(
         14.0, "days", "assumption", "Days between release trains.", ge=0.25, le=365
     )
+    release_interval_cv: float = param(
+        0.0,
+        "ratio",
+        "Textual release record 2023-2026 (cv 1.3; docs/calibration.md)",
+        "Variation of the days between release trains (coefficient of variation of "
+        "lognormal gaps with mean release_interval_days): 0 leaves on a fixed schedule; "
+        "releases that people decide on come at irregular gaps.",
+        ge=0,
+        le=5,
+    )
     change_approval: Literal["cab", "peer_review"] = param(
         "cab", "choice", "DORA-2019 p.50-52", "Change advisory board or peer review."
     )

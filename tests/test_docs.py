@@ -29,7 +29,7 @@ from sim.scenario import PracticesConfig, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
-NOT_PRACTICES = {"release_interval_days"}
+NOT_PRACTICES = {"release_interval_days", "release_interval_cv"}
 """``[practices]`` fields that are parameters of a practice, not practices themselves."""
 
 DESCRIPTIVE_SECTIONS = {"scenario"}

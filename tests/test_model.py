@@ -247,7 +247,7 @@ practice_values = st.fixed_dictionaries(
             else list(field.annotation.__args__)  # Literal choices
         )
         for name, field in PracticesConfig.model_fields.items()
-        if name != "release_interval_days"
+        if name not in ("release_interval_days", "release_interval_cv")
     }
 )
 

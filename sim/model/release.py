@@ -1,21 +1,22 @@
 """From ready to production: release batching, regression, approval and deployment.
 
-A :class:`Lane` releases one service.  It collects changes that passed their per-change
-checks.  On a **release train** a batch leaves every ``release_interval_days`` with
-everything ready; **on demand** a batch leaves as soon as the lane has nothing in flight,
-so slow pipelines batch up by themselves.  Each batch then waits for a regression cycle
-(unless testing is fully automated; its length varies around its mean, as real cycles
-do), for approval (the next CAB meeting, or nothing extra after peer review), and for a
-deployment (a maintenance window and an ops engineer if manual, minutes if automated).
+A :class:`Lane` releases one service. It collects changes that passed their per-change
+checks. On a **release train** a batch leaves every ``release_interval_days`` (on
+average, at irregular gaps with ``release_interval_cv``) with everything ready; **on
+demand** a batch leaves as soon as the lane has nothing in flight, so slow pipelines
+batch up by themselves. Each batch then waits for a regression cycle (unless testing is
+fully automated; its length varies around its mean, as real cycles do), for approval
+(the next CAB meeting, or nothing extra after peer review), and for a deployment (a
+maintenance window and an ops engineer if manual, minutes if automated).
 
 Three kinds of deployment leave a lane: a **release** of new work; a **hotfix** on the
 emergency path (a shortened regression, ``testing.hotfix_regression_share`` of a cycle,
-none with full automation; an emergency CAB; no window) — a fix-forward patch, or a faulty
-change taken back from production and reworked, which does not wait for the next train;
-and a **redeploy** of changes that were rolled back together with a faulty one:
+none with full automation; an emergency CAB; no window) — a fix-forward patch, or a
+faulty change taken back from production and reworked, which does not wait for the next
+train; and a **redeploy** of changes that were rolled back together with a faulty one:
 they already passed regression and approval, so they go out again as soon as the restore
 is done (by hand or by machine, as the lane deploys; as part of the incident's response
-they need no new window), never with the next train.  What happens in production is
+they need no new window), never with the next train. What happens in production is
 :mod:`sim.model.production`'s job.
 """
 
@@ -119,11 +120,21 @@ class Lane:
         self.m.env.process(self._batch(items, RELEASE))
 
     def _trains(self) -> Process:
-        """Release-train departures; idle ticks while the lane is on demand or unused."""
+        """Release-train departures; idle ticks while the lane is on demand or unused.
+
+        With ``practices.release_interval_cv`` > 0 each gap is a lognormal draw with mean
+        ``release_interval_days`` from the lane's own stream (so the other streams are not
+        shifted): a change that just missed a release may wait through a long gap, which
+        is where a release record's long lead-time tail comes from.
+        """
         env = self.m.env
+        policy = self.m.policy
+        gaps = self.m.streams[f"release_gaps_{self.index}"]
         while True:
-            yield env.timeout(self.m.policy.get("release_interval_days") * HOURS_PER_DAY)
-            if self.ready and self.m.policy.get("release") == "train":
+            mean = policy.get("release_interval_days") * HOURS_PER_DAY
+            cv = policy.get("release_interval_cv")
+            yield env.timeout(gaps.lognormal_mean(mean, cv) if cv > 0 else mean)
+            if self.ready and policy.get("release") == "train":
                 self._launch()
 
     def _form(self, items: list[WorkItem], kind: str) -> int:
