@@ -34,6 +34,7 @@ from rich.measure import Measurement
 from sim import __version__
 from sim.analysis.cli import add_analyze_parser
 from sim.argtypes import positive_int, workers_count
+from sim.calibration.cli import add_calibrate_parser
 from sim.errors import ScenarioError, one_line
 from sim.events import event_to_json
 from sim.flow_report import run_value_stream, value_stream_part, value_stream_table
@@ -637,6 +638,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     add_sweep_parser(sub)
     add_analyze_parser(sub)
     add_workshop_parser(sub)
+    add_calibrate_parser(sub)
     for extend in extensions:
         extend(sub)
     return parser
