@@ -35,6 +35,7 @@ from sim import __version__
 from sim.analysis.cli import add_analyze_parser
 from sim.argtypes import positive_int, workers_count
 from sim.calibration.cli import add_calibrate_parser
+from sim.calibration.forecast_cli import add_forecast_parser
 from sim.errors import ScenarioError, one_line
 from sim.events import event_to_json
 from sim.flow_report import run_value_stream, value_stream_part, value_stream_table
@@ -639,6 +640,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     add_analyze_parser(sub)
     add_workshop_parser(sub)
     add_calibrate_parser(sub)
+    add_forecast_parser(sub)
     for extend in extensions:
         extend(sub)
     return parser

@@ -246,15 +246,20 @@ def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path
     """Run the page's commands as a reader would, in a scratch copy of the checkout.
 
     The scratch directory links ``scenarios/`` and has an empty ``out/``, so examples that
-    read scenario files or write results work without writing into the repository.
+    read scenario files or write results work without writing into the repository; the
+    shared data (``../shared/data``) is beside it as it is beside the checkout.
     """
     commands = shipit_commands(block.text)
     if not commands:
         pytest.skip("no `$ shipit` command in this block")
     cli = pytest.importorskip("sim.cli", reason="sim.cli is not written yet")
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
-    (tmp_path / "out").mkdir()
-    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / "scenarios").symlink_to(ROOT / "scenarios")
+    (work / "out").mkdir()
+    if (ROOT.parent / "shared").is_dir():  # ../shared/data beside the checkout, as here
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
+    monkeypatch.chdir(work)
     for argv in commands:
         out, err = io.StringIO(), io.StringIO()
         try:
