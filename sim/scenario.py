@@ -196,6 +196,16 @@ class WorkloadConfig(Section):
     arrival_process: Literal["poisson", "regular"] = param(
         "poisson", "choice", "queueing convention", "Poisson arrivals or evenly spaced ones."
     )
+    arrival_rate_cv: float = param(
+        0.0,
+        "ratio",
+        "Textual delivery record 2023-2026 (docs/calibration.md)",
+        "Week-to-week variation of the arrival rate (coefficient of variation of a lognormal "
+        "weekly multiplier with mean 1): 0 keeps one rate; real work comes in busy and quiet "
+        "weeks.",
+        ge=0,
+        le=5,
+    )
     effort_days_mean: float = param(
         2.0,
         "person-days",

@@ -26,7 +26,7 @@ from ..metrics.summary import compute_metrics
 from ..practices import BY_NAME
 from ..scenario import Scenario
 from ..streams import Streams
-from ..units import HOURS_PER_DAY
+from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
 from .commands import (
     STRUCTURE_KEY,
     Command,
@@ -238,7 +238,13 @@ class Simulation:
 
     # --- processes -------------------------------------------------------------------------
     def _arrivals(self) -> Any:
-        """New demand: an initial backlog, then Poisson (or evenly spaced) arrivals."""
+        """New demand: an initial backlog, then Poisson (or evenly spaced) arrivals.
+
+        With ``workload.arrival_rate_cv`` > 0 the rate changes every week (from t = 0):
+        a lognormal multiplier with mean 1 from its own stream.  A gap that would cross
+        into the next week ends there and is drawn again at the new rate, which is exact
+        for a Poisson process (it has no memory).
+        """
         m = self.model
         w = self.scenario.workload
         for _ in range(w.initial_backlog):
@@ -248,8 +254,25 @@ class Simulation:
         poisson = w.arrival_process == "poisson"
         timeout = self.env.timeout
         mean = w.effort_days_mean
+        if w.arrival_rate_cv <= 0:
+            while True:
+                yield timeout(stream.exponential(gap) if poisson else gap)
+                spawn(m, "demand", mean)
+        rates = self.streams["arrival_rate"]
+        cv = w.arrival_rate_cv
+        env = self.env
+        week_end = 0.0
+        weekly_gap = gap
         while True:
-            yield timeout(stream.exponential(gap) if poisson else gap)
+            now = env.now
+            if now >= week_end:
+                week_end = (now // HOURS_PER_WEEK + 1) * HOURS_PER_WEEK
+                weekly_gap = gap / max(rates.lognormal_mean(1.0, cv), 1e-6)
+            step = stream.exponential(weekly_gap) if poisson else weekly_gap
+            if now + step >= week_end:
+                yield timeout(week_end - now)
+                continue
+            yield timeout(step)
             spawn(m, "demand", mean)
 
     def _warmup_snapshot(self) -> Any:
