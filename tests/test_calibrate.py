@@ -192,3 +192,24 @@ def test_bad_numbers_are_refused_by_the_parser(
     err = capsys.readouterr().err
     assert argv[0] in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_textual
+def test_a_back_test_forecast_covers_what_was_deployed() -> None:
+    """Issue 12's back-test: calibrated on the 52 weeks before 2024-07-01, the model's
+    85 % interval for the changes deployed in the next 12 weeks covers what was deployed
+    (counted here straight from the CSV), and so does the history's."""
+    import pandas as pd
+
+    from sim.calibration.backtest import backtest
+
+    result = backtest(read_record(TEXTUAL), load_scenario("continuous-delivery"),
+                      ["2024-07-01"], weeks=12, train_weeks=52, workers=2)  # fmt: skip
+    (window,) = result.windows
+    changes = pd.read_csv(TEXTUAL / "changes.csv", parse_dates=["deployed_at"])
+    start = pd.Timestamp("2024-07-01", tz="UTC")
+    end = start + pd.Timedelta(weeks=12)
+    assert window.actual == int(changes["deployed_at"].between(start, end, "left").sum())
+    assert window.model[0] < window.model[1] and window.model_covers
+    assert window.history_covers
+    assert result.model_coverage == 1.0

@@ -28,7 +28,18 @@ from scipy import stats
 from ..loading import validate_data
 from ..scenario import Scenario
 from ..workers import executor
-from .fit import FIGURES, SCALED, STRUCTURE, Figure, Fit, fit, run_figures, run_lead_times
+from .fit import (
+    FIGURES,
+    SCALED,
+    STRUCTURE,
+    Figure,
+    Fit,
+    fit,
+    rate_cv_from_counts,
+    run_figures,
+    run_lead_times,
+    weekly_cv,
+)
 from .measure import Proxies, RecordFigures, measure
 from .record import DeliveryRecord, window_text
 from .scenario_file import scenario_toml
@@ -106,6 +117,7 @@ class Calibration:
                                "range": list(self.fit.ranges[p.key]),
                                "identified_by": p.identified_by} for p in self.fit.parameters},
             "structure": dict(STRUCTURE),
+            "measured": dict(self.fit.fixed),
             "not_identified": list(self.not_identified),
             "trials": len(self.fit.trials),
             "replications": self.replications,
@@ -138,7 +150,7 @@ def _finite(value: Any) -> float | None:
 
 def not_identified(base: Scenario, fitted: Fit) -> tuple[str, ...]:
     """Every parameter the calibration leaves at the base scenario's value."""
-    set_here = {*fitted.best.values, *STRUCTURE, *SCALED}
+    set_here = {*fitted.best.values, *fitted.fixed, *STRUCTURE, *SCALED}
     keys = []
     for section, values in base.model_dump(mode="python").items():
         if section in ("scenario", "run"):
@@ -182,6 +194,11 @@ def calibrate(
     data = data_figures(figures)
     days = min(DAYS_MAX, max(DAYS_MIN, figures.days))
     gap_cv = release_gap_cv(record)
+    committed = record.changes["committed_at"]
+    hours = ((committed - figures.start).dt.total_seconds() / 3600.0).to_numpy()
+    data["weekly_changes_cv"] = weekly_cv(hours, figures.days * 24.0)
+    rate_cv = rate_cv_from_counts(data["weekly_changes_cv"], figures.arrivals_per_week)
+    fixed = {"workload.arrival_rate_cv": rate_cv}
     start = {"workload.arrivals_per_day": figures.arrivals_per_week / 7.0}
     if figures.deployments_per_day > 0:
         start["practices.release_interval_days"] = 1.0 / figures.deployments_per_day
@@ -203,7 +220,8 @@ def calibrate(
                 on_trial(done[0])
 
         result = fit(base, data, start, evaluate, trials=trials, batch=FIT_BATCH, days=days,
-                     replications=fit_replications, seed=seed, on_trial=trial_done)  # fmt: skip
+                     replications=fit_replications, seed=seed, on_trial=trial_done,
+                     fixed=fixed)  # fmt: skip
         kept = not_identified(base, result)
         header = [
             f"Calibrated by `shipit calibrate` from the delivery record {record.source}",

@@ -104,7 +104,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--plots", metavar="DIR", help="write the fit charts into DIR")
     p.add_argument("--json", metavar="FILE", help="write the fit as JSON")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no table")
     p.set_defaults(handler=_cmd_calibrate)  # fmt: skip
     return p
 
@@ -159,8 +159,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         atomic_write(json_path, [json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"])
     if plots is not None:
         _charts(result, plots, name)
-    console = Console(file=sys.stdout)
-    console.print(fit_table(result))
+    if args.quiet:
+        return 0
+    Console(file=sys.stdout).print(fit_table(result))
     print(f"Lead-time distributions: Kolmogorov–Smirnov distance {result.ks:.3f}")
     print(f"Calibrated scenario written to {out}")
     return 0
@@ -183,28 +184,30 @@ def _value(row: FitRow, value: float | None) -> str:
     if value is None:
         return "—"
     if row.figure.unit == "share":
-        return f"{value * 100:.1f} %"
-    return f"{value:.3g}" if abs(value) < 10 else f"{value:,.0f}"
+        return f"{value:.0%}"
+    return f"{value:.2g}" if abs(value) < 10 else f"{value:,.0f}"
 
 
 def fit_table(result: Calibration) -> Table:
-    """The fit table: each figure of the record beside the model's mean and interval."""
+    """The fit table: each figure of the record beside the model's mean and interval
+    (fits 80 columns; * marks the record's proxies)."""
     data = result.data
-    table = Table(title=f"Fit: {data.deployments} deployments, {data.changes:,} changes, "
+    table = Table(title=f"{data.deployments} deployments, {data.changes:,} changes, "
                   f"{data.start:%Y-%m-%d} to {data.end:%Y-%m-%d}; model: mean of "
-                  f"{result.replications} replications (95 % interval)")  # fmt: skip
+                  f"{result.replications} replications", caption="* the record's figure is a "
+                  "proxy (docs/calibration.md); not fitted")  # fmt: skip
     for column in ("figure", "record", "model", "95 % interval", "off by", "target"):
         table.add_column(column, justify="left" if column == "figure" else "right",
-                         no_wrap=column != "target")  # fmt: skip
+                         no_wrap=True)  # fmt: skip
     for row in result.rows:
         low, high = _value(row, row.low), _value(row, row.high)
-        error = "—" if row.error is None else f"{row.error:+.1%}"
+        error = "—" if row.error is None else f"{row.error:+.0%}"
         if row.figure.tolerance is None:
-            target = Text("not fitted" if row.figure.note else "shown", style="dim")
+            target = Text("shown", style="dim")
         else:
             mark = "✓" if row.within else "✗"
             style = "green" if row.within else "bold red"
-            target = Text(f"{mark} within {row.figure.tolerance:.0%}", style=style)
-        table.add_row(Text(f"{row.figure.label} ({row.figure.unit})"), _value(row, row.data),
-                      _value(row, row.mean), f"{low} – {high}", error, target)  # fmt: skip
+            target = Text(f"{mark} ±{row.figure.tolerance:.0%}", style=style)
+        table.add_row(row.figure.short or row.figure.label, _value(row, row.data),
+                      _value(row, row.mean), f"{low}–{high}", error, target)  # fmt: skip
     return table

@@ -38,7 +38,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..model import Simulation
 from ..scenario import Scenario
-from ..units import HOURS_PER_DAY
+from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
 
 
 @dataclass(frozen=True)
@@ -56,23 +56,29 @@ class Figure:
     tolerance: float | None = None
     """How close the model's mean must come (relative), where the project promises it."""
     note: str = ""
+    short: str = ""
+    """The label in the fit table (80 columns)."""
 
 
 FIGURES: tuple[Figure, ...] = (
     Figure("deployments_per_day", "deployment_frequency_per_day", "deployment frequency",
-           "per day", True, 0.10),
+           "per day", True, 0.10, short="deploys per day"),
     Figure("lead_time_median_hours", "lead_time_hours_median", "lead time, median", "hours",
-           True, 0.15),
+           True, 0.15, short="lead time p50, h"),
     Figure("lead_time_p85_hours", "lead_time_hours_p85", "lead time, 85th percentile", "hours",
-           True, 0.25),
+           True, 0.25, short="lead time p85, h"),
     Figure("batch_size_mean", "mean_batch_size", "changes per deployment", "changes", True,
-           0.15),
+           0.15, short="changes per deploy"),
     Figure("arrivals_per_week", "throughput_all_per_week", "changes per week", "per week",
-           False, note="follows from the two above"),
+           False, note="follows from the two above", short="changes per week"),
+    Figure("weekly_changes_cv", "", "changes per week, variation", "cv", False,
+           note="sets workload.arrival_rate_cv (method of moments)", short="weekly variation"),
     Figure("failure_rate", "change_failure_rate", "failure rate", "share", False,
-           note="the record's is a proxy (see docs/calibration.md): not fitted"),
+           note="the record's is a proxy (see docs/calibration.md): not fitted",
+           short="failure rate*"),
     Figure("restore_hours_median", "time_to_restore_hours_median", "time to restore, median",
-           "hours", False, note="the record's is a proxy: not fitted"),
+           "hours", False, note="the record's is a proxy: not fitted",
+           short="restore p50, h*"),
 )  # fmt: skip
 """The figures of the fit table, in order."""
 
@@ -114,10 +120,13 @@ def fitted_parameters(base: Scenario) -> tuple[Parameter, ...]:
     return tuple(p for p in PARAMETERS if review or not p.key.startswith("approval."))
 
 
-def candidate(base: Scenario, values: dict[str, float], days: float) -> Scenario:
-    """``base`` with the record's structure, ``values`` and headcounts scaled to the
-    arrival rate, run for ``days`` after the base's warm-up."""
-    updates: dict[str, Any] = {**STRUCTURE, **values, "run.days": float(days)}
+def candidate(
+    base: Scenario, values: dict[str, float], days: float, fixed: dict[str, Any] | None = None
+) -> Scenario:
+    """``base`` with the record's structure, the values measured straight from the record
+    (``fixed``), ``values`` and headcounts scaled to the arrival rate, run for ``days``
+    after the base's warm-up."""
+    updates: dict[str, Any] = {**STRUCTURE, **(fixed or {}), **values, "run.days": float(days)}
     arrivals = values.get("workload.arrivals_per_day", base.workload.arrivals_per_day)
     scale = arrivals / base.workload.arrivals_per_day
     for key in SCALED:
@@ -130,8 +139,35 @@ def candidate(base: Scenario, values: dict[str, float], days: float) -> Scenario
 
 def run_figures(scenario: Scenario, replication: int) -> dict[str, float | None]:
     """Run in a worker: one replication's model figures (by :class:`Figure` key)."""
-    metrics = Simulation(scenario, replication=replication, keep_log=False).run().metrics()
-    return {f.key: _number(metrics.get(f.metric)) for f in FIGURES}
+    sim = Simulation(scenario, replication=replication, keep_log=False).run()
+    metrics = sim.metrics()
+    figures = {f.key: _number(metrics.get(f.metric)) for f in FIGURES if f.metric}
+    start = scenario.run.warmup_days * HOURS_PER_DAY
+    commits = [item.committed for item in sim.fold.items.values() if item.committed is not None]
+    figures["weekly_changes_cv"] = weekly_cv(np.asarray(commits, dtype=float) - start,
+                                             scenario.run.days * HOURS_PER_DAY)  # fmt: skip
+    return figures
+
+
+def weekly_cv(hours: np.ndarray, span_hours: float) -> float | None:
+    """Coefficient of variation of the counts per whole week of events at ``hours`` (from
+    0, the span's start; a last partial week left out): how bursty the work is."""
+    weeks = int(span_hours // HOURS_PER_WEEK)
+    inside = hours[(hours >= 0) & (hours < weeks * HOURS_PER_WEEK)]
+    if weeks < 2:
+        return None
+    counts = np.bincount((inside // HOURS_PER_WEEK).astype(int), minlength=weeks)
+    mean = counts.mean()
+    return float(counts.std(ddof=1) / mean) if mean > 0 else None
+
+
+def rate_cv_from_counts(cv: float | None, mean_per_week: float) -> float:
+    """``workload.arrival_rate_cv`` from weekly counts (method of moments): a Poisson count
+    whose weekly rate varies with coefficient of variation c has variance m + m²c², so
+    c² = cv² − 1/m (0 when the counts vary no more than Poisson counts do)."""
+    if cv is None or mean_per_week <= 0:
+        return 0.0
+    return math.sqrt(max(0.0, cv * cv - 1.0 / mean_per_week))
 
 
 def run_lead_times(scenario: Scenario, replication: int) -> np.ndarray:
@@ -201,6 +237,8 @@ class Fit:
     best (within the replication noise of its loss): how well the record pins it down."""
     replications: int
     days: float
+    fixed: dict[str, Any]
+    """Values measured straight from the record (not searched): ``workload.arrival_rate_cv``."""
 
 
 Evaluate = Callable[[list[Scenario]], list[list[dict[str, float | None]]]]
@@ -219,6 +257,7 @@ def fit(
     replications: int = 3,
     seed: int = 0,
     on_trial: Callable[[Trial], None] | None = None,
+    fixed: dict[str, Any] | None = None,
 ) -> Fit:
     """Fit ``base`` to the record's ``data`` (figures by key) starting from ``start``.
 
@@ -243,7 +282,7 @@ def fit(
             {p.key: t.suggest_float(p.key, *bounds[p.key], log=p.log) for p in parameters}
             for t in asked
         ]
-        results = evaluate([candidate(base, v, days) for v in values])
+        results = evaluate([candidate(base, v, days, fixed) for v in values])
         for trial, value, rows in zip(asked, values, results, strict=True):
             figures = mean_figures(rows)
             result = Trial(trial.number, value, loss(figures, data), figures)
@@ -252,8 +291,8 @@ def fit(
             if on_trial is not None:
                 on_trial(result)
     best = min(done, key=lambda t: (t.loss, t.number))
-    return Fit(base, candidate(base, best.values, days), parameters, best, tuple(done),
-               _ranges(done, best, parameters), replications, days)  # fmt: skip
+    return Fit(base, candidate(base, best.values, days, fixed), parameters, best, tuple(done),
+               _ranges(done, best, parameters), replications, days, dict(fixed or {}))  # fmt: skip
 
 
 def _base_value(base: Scenario, p: Parameter) -> float:

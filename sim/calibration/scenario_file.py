@@ -20,6 +20,11 @@ from ..outputs import atomic_write
 from ..scenario import Scenario
 from .fit import STRUCTURE, Fit, Parameter
 
+MEASURED = {
+    "workload.arrival_rate_cv": "week-to-week variation of the commits, method of moments",
+}
+"""Why each value measured straight from the record has the value it has."""
+
 
 def _plain(value: Any) -> Any:
     """A TOML-ready value: tuples as lists, floats rounded to what a reader needs."""
@@ -53,6 +58,9 @@ def scenario_toml(fit: Fit, header: Sequence[str], not_identified: Sequence[str]
         value = fit.best.values[p.key]
         doc.add(tomlkit.comment(f"  {p.key} = {_fmt(value)} {p.unit} "
                                 f"({_fmt(low)}–{_fmt(high)}); {p.identified_by}"))  # fmt: skip
+    for key, value in fit.fixed.items():
+        doc.add(tomlkit.comment(f"Measured from the record: {key} = {_fmt(value)} "
+                                f"({MEASURED.get(key, '')})"))  # fmt: skip
     structure = ", ".join(f"{k} = {v!r}" for k, v in STRUCTURE.items())
     doc.add(tomlkit.comment(f"From the record's shape: {structure}; org.developers and "
                             "org.testers scaled with the arrival rate."))  # fmt: skip
@@ -75,6 +83,8 @@ def scenario_toml(fit: Fit, header: Sequence[str], not_identified: Sequence[str]
             table.add(key, _plain(value))
             if dotted in fitted:
                 table[key].comment(_why(fitted[dotted], fit))
+            elif dotted in fit.fixed:
+                table[key].comment(f"measured: {MEASURED.get(dotted, 'from the record')}")
         if len(table):
             doc.add(section, table)
     return tomlkit.dumps(doc)
