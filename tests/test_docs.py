@@ -241,6 +241,19 @@ def test_shipit_command_parser() -> None:
     assert shipit_commands(text) == [["run", "elite", "--set", "org.developers=9"], []]
 
 
+def _scratch_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch copy of the checkout to run examples in: ``scenarios/`` linked, an empty
+    ``out/``, and the shared data (``../shared/data``) beside it as beside the checkout."""
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / "scenarios").symlink_to(ROOT / "scenarios")
+    (work / "out").mkdir()
+    if (ROOT.parent / "shared").is_dir():
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
+    monkeypatch.chdir(work)
+    return work
+
+
 @pytest.mark.parametrize("block", _blocks("console"))
 def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Run the page's commands as a reader would, in a scratch copy of the checkout.
@@ -253,13 +266,7 @@ def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path
     if not commands:
         pytest.skip("no `$ shipit` command in this block")
     cli = pytest.importorskip("sim.cli", reason="sim.cli is not written yet")
-    work = tmp_path / "checkout"
-    work.mkdir()
-    (work / "scenarios").symlink_to(ROOT / "scenarios")
-    (work / "out").mkdir()
-    if (ROOT.parent / "shared").is_dir():  # ../shared/data beside the checkout, as here
-        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
-    monkeypatch.chdir(work)
+    _scratch_checkout(tmp_path, monkeypatch)
     for argv in commands:
         out, err = io.StringIO(), io.StringIO()
         try:
@@ -340,10 +347,12 @@ def test_shown_output_is_what_the_command_prints(
     terminal.  On failure the message holds the fresh output to paste into the page."""
     from sim import cli
 
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
-    (tmp_path / "out").mkdir()
-    monkeypatch.chdir(tmp_path)
+    _scratch_checkout(tmp_path, monkeypatch)
     monkeypatch.setenv("COLUMNS", "80")  # rich's width when not writing to a terminal
+    commands = shipit_commands(block.text)
+    for argv in commands[: commands.index(shown.argv)]:  # the block's earlier commands first
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert cli.main(argv) == 0, argv
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = cli.main(shown.argv)
