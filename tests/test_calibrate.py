@@ -123,11 +123,11 @@ def test_calibrate_from_git_saves_the_record_and_writes_everything(
         "calibrate", "--git", str(repo), "--record-out", str(tmp_path / "record"),
         "--out", str(out), "--json", str(tmp_path / "fit.json"),
         "--plots", str(tmp_path / "plots"), "--trials", "2", "--fit-replications", "1",
-        "--replications", "2", "--quiet",
+        "--replications", "2",
     ])  # fmt: skip
     assert status == 0
     shown = capsys.readouterr().out
-    assert "deployment frequency" in shown and f"Calibrated scenario written to {out}" in shown
+    assert "deploys per day" in shown and f"Calibrated scenario written to {out}" in shown
     assert validate_data(tomllib.loads(out.read_text(encoding="utf-8")), "serve.toml")
     assert sorted(p.name for p in (tmp_path / "record").iterdir()) == [
         "changes.csv", "deployments.csv"]  # fmt: skip

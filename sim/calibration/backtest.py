@@ -83,7 +83,7 @@ def backtest(
     train_weeks: int = 52,
     trials: int = 8,
     fit_replications: int = 3,
-    replications: int = 200,
+    replications: int = 100,
     seed: int = 0,
     workers: int | None = None,
 ) -> BackTest:
