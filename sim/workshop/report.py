@@ -53,6 +53,7 @@ from ..workers import executor
 from .debrief_html import UNTOUCHED, index_html, team_html
 from .debrief_jobs import TeamRun, compare_job, document_of, luck_job, team_job
 from .debrief_types import RoundRow, TeamPack
+from .errors import WorkshopError
 from .futures import cached, commands_key
 from .luck import Luck
 from .session import DEBRIEF_REPLICATIONS, KEY_METRICS, Workshop
@@ -63,7 +64,7 @@ __all__ = ["DEFAULT_REPLICATIONS", "UNTOUCHED", "debrief_dir", "write_debrief"]
 
 
 def _error(workshop: Workshop, problem: str) -> Exception:
-    return workshop._error("report", problem)
+    return WorkshopError(f"workshop {workshop.name}", "report", problem)
 
 
 _Plan = tuple[list[RoundRow], list[tuple[float, Command]]]
