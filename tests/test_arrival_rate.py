@@ -57,3 +57,4 @@ def test_weekly_cv_counts_whole_weeks_from_the_start() -> None:
     assert weekly_cv(hours, 1.5 * HOURS_PER_WEEK) is None  # fewer than two whole weeks
     assert rate_cv_from_counts(None, 10.0) == 0.0
     assert rate_cv_from_counts(0.1, 10.0) == 0.0  # steadier than Poisson: no variation
+    assert rate_cv_from_counts(40.0, 10.0) == 5.0  # within the parameter's bounds

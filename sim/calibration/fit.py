@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from ..errors import ScenarioError
 from ..model import Simulation
-from ..scenario import Scenario
+from ..scenario import Scenario, WorkloadConfig
 from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
 
 
@@ -164,10 +165,21 @@ def weekly_cv(hours: np.ndarray, span_hours: float) -> float | None:
 def rate_cv_from_counts(cv: float | None, mean_per_week: float) -> float:
     """``workload.arrival_rate_cv`` from weekly counts (method of moments): a Poisson count
     whose weekly rate varies with coefficient of variation c has variance m + m²c², so
-    c² = cv² − 1/m (0 when the counts vary no more than Poisson counts do)."""
+    c² = cv² − 1/m (0 when the counts vary no more than Poisson counts do), within the
+    parameter's bounds."""
     if cv is None or mean_per_week <= 0:
         return 0.0
-    return math.sqrt(max(0.0, cv * cv - 1.0 / mean_per_week))
+    estimate = math.sqrt(max(0.0, cv * cv - 1.0 / mean_per_week))
+    return min(estimate, _upper_bound(WorkloadConfig, "arrival_rate_cv"))
+
+
+def _upper_bound(section: type[BaseModel], name: str) -> float:
+    """A scenario parameter's upper bound, as its schema says (its one owner)."""
+    for rule in section.model_fields[name].metadata:
+        high = getattr(rule, "le", None)
+        if high is not None:
+            return float(high)
+    return math.inf
 
 
 def run_lead_times(scenario: Scenario, replication: int) -> np.ndarray:
