@@ -26,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 from ..loading import validate_data
+from ..runner import mean_ci95
 from ..scenario import Scenario
 from ..workers import executor
 from .fit import (
@@ -159,18 +160,6 @@ def not_identified(base: Scenario, fitted: Fit) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _interval(values: list[float]) -> tuple[float | None, float | None, float | None]:
-    if not values:
-        return None, None, None
-    mean = float(np.mean(values))
-    if len(values) < 2:
-        return mean, None, None
-    half = float(
-        stats.t.ppf(0.975, len(values) - 1) * np.std(values, ddof=1) / math.sqrt(len(values))
-    )
-    return mean, mean - half, mean + half
-
-
 def calibrate(
     record: DeliveryRecord,
     base: Scenario,
@@ -246,8 +235,8 @@ def calibrate(
         model_leads = np.concatenate([job.result() for job in samples])
     table = []
     for f in FIGURES:
-        values = [r[f.key] for r in rows_done if r.get(f.key) is not None]
-        mean, low, high = _interval(values)  # type: ignore[arg-type]
+        mean, ci = mean_ci95([r.get(f.key) for r in rows_done])
+        low, high = ci if ci is not None else (None, None)
         table.append(FitRow(f, data.get(f.key), mean, low, high))
     data_leads = np.asarray(figures.lead_time_hours, dtype=float)
     ks = float(stats.ks_2samp(data_leads, model_leads).statistic) if len(model_leads) else 1.0
