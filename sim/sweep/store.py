@@ -33,10 +33,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 import pyarrow as pa
@@ -259,22 +262,48 @@ class PartWriter:
             self.index += 1
         final = self.directory / f"part-{self.index:06d}.parquet"
         tmp = self.directory / f".{final.name}.tmp"
-        try:
-            with open(tmp, "wb") as handle:
-                pq.write_table(table, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, final)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise OutputError(
-                f"{final}: cannot write: {exc.strerror or exc}", EXIT_FAILURE
-            ) from None
+        # Ctrl-C between the rename and the bookkeeping below would leave these rows both
+        # in a part and in the buffer, and the flush on the way out would store them twice.
+        with interrupts_deferred():
+            try:
+                with open(tmp, "wb") as handle:
+                    pq.write_table(table, handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, final)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise OutputError(
+                    f"{final}: cannot write: {exc.strerror or exc}", EXIT_FAILURE
+                ) from None
+            self.index += 1
+            self.written += len(rows)
+            self.rows = []
         _fsync_dir(self.directory)
-        self.index += 1
-        self.written += len(rows)
-        self.rows = []
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while the block runs; one pressed meanwhile is raised after it.
+
+    Python runs signal handlers in the main thread only, so this swaps the SIGINT handler
+    there (whichever thread the system delivered the signal to); off the main thread it
+    does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append((number, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(*caught[0])
+    elif caught and previous == signal.SIG_DFL:
+        raise KeyboardInterrupt
 
 
 def _fsync_dir(directory: Path) -> None:
