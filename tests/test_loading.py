@@ -702,3 +702,18 @@ def test_property_any_bytes_load_or_are_a_scenario_error(tmp_path: Path, data: b
         load_scenario(ref)
     except ScenarioError as error:
         assert "\n" not in error.message
+
+
+def test_a_bare_checkout_finds_the_built_ins_beside_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With only the checkout on ``sys.path`` (no install) ``sim.bundled`` does not exist."""
+    from sim import resources
+
+    def missing(package: str) -> None:
+        raise ModuleNotFoundError(f"No module named {package!r}")
+
+    monkeypatch.setattr(resources, "files", missing)
+    assert resources.scenarios() == resources.CHECKOUT
+    assert (resources.CHECKOUT / "legacy-enterprise.toml").is_file()
+    assert resources.default_deck().is_file()

@@ -33,14 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import resources
 from ..errors import ScenarioError
 from ..model import Command, InjectIncident, ReleaseFreeze, ResizePool, SetPractice, TrafficSpike
 from ..model.organisation import ROLES
 from ..scenario import PracticesConfig
 from .store import NAME_PATTERN
 
-DEFAULT_DECK: Path = Path(__file__).resolve().parents[2] / "scenarios" / "decks" / "default.toml"
-"""The deck that ships: ``scenarios/decks/default.toml``."""
+DEFAULT_DECK: Path = resources.default_deck()
+"""The deck that ships: ``scenarios/decks/default.toml`` (found through :mod:`sim.resources`)."""
 
 EFFECT_TYPES: tuple[str, ...] = ("incident", "set_practice", "leave", "hire", "traffic", "freeze")
 DECK_BYTES_MAX = 1_000_000
