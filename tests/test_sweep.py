@@ -607,3 +607,21 @@ def test_event_logs_only_when_asked_and_beside_the_parts(tmp_path: Path) -> None
     plain = tmp_path / "plain"
     run_sweep(load_sweep(write_spec(tmp_path, name="plain.toml")), plain, workers=1)
     assert not (plain / "_events").exists()
+
+
+def test_a_shipped_example_sweep_is_found_by_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``pipx install`` the examples live inside the package: ``shipit sweep morris``."""
+    from sim import resources
+
+    monkeypatch.chdir(tmp_path)
+    spec = load_sweep("morris")
+    assert spec.source == str(resources.sweep_examples() / "morris.toml")
+    assert spec.design.method == "morris"
+    (tmp_path / "morris").write_text("not = [toml", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_sweep("morris")  # a file of that name in the working directory wins
+    assert caught.value.source == "morris"
+    with pytest.raises(ScenarioError):
+        load_sweep("no-such-example")

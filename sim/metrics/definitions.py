@@ -275,3 +275,29 @@ WORK_CLASSES: tuple[str, ...] = ("planned", "rework", "unplanned", "improvement"
 
 UNPLANNED_CLASSES: tuple[str, ...] = ("unplanned", "rework")
 """Work classes that count as unplanned work for ``unplanned_work_share``."""
+
+CAUSES: tuple[str, ...] = ("defect", "deploy_error", "config", "background", "security", "injected")
+"""Incident causes the model emits; each gets an ``incidents_<cause>`` count."""
+
+PATTERN_KEYS: dict[str, tuple[str, ...]] = {
+    "<stage>": ("development", "manual_test", "regression", "deploy"),
+    "<pool>": ("dev", "qa", "ops", "team"),
+    "<cause>": CAUSES,
+}
+"""What the placeholders of the pattern keys in :data:`METRICS` expand to."""
+
+
+def expand_pattern(name: str) -> list[str]:
+    """The keys a metric name stands for: itself, or one per value of its placeholder."""
+    for placeholder, values in PATTERN_KEYS.items():
+        if placeholder in name:
+            return [name.replace(placeholder, value) for value in values]
+    return [name]
+
+
+ALL_METRICS: tuple[str, ...] = tuple(
+    key
+    for metric in METRICS
+    for key in (expand_pattern(metric.name) if metric.pattern else [metric.name])
+)
+"""Every metric key a run can produce, patterns expanded, in table order (a sweep's ``"all"``)."""

@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
-from sim.metrics.definitions import METRICS, UNPLANNED_CLASSES, WORK_CLASSES
+from sim.metrics.definitions import CAUSES, METRICS, UNPLANNED_CLASSES, WORK_CLASSES
 from sim.metrics.fold import DEMAND, IncidentRecord, MetricsFold
 from sim.metrics.stats import in_window, level_integral, mean, median, percentile, ratio
 from sim.metrics.worktime import out_of_hours
@@ -27,9 +27,6 @@ MetricValue = float | int | None
 SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 """Severity levels counted separately (1 = worst)."""
 
-
-CAUSES = ("defect", "deploy_error", "config", "background", "security", "injected")
-"""Incident causes the model emits; each gets an ``incidents_<cause>`` count."""
 
 OVERLOAD_SIGMAS = 2.0
 """How many standard deviations of a driftless queue the backlog must grow by before a

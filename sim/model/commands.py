@@ -9,7 +9,8 @@ reads the logged or saved form through one discriminated union, and every proble
 one :class:`~sim.errors.ScenarioError` naming the command's key and what is allowed.  What
 a command would do to the organisation (a practice value, a headcount, a structure) is
 then checked by the simulation against the scenario's own rules, as if the change had
-been written in the scenario file.
+been written in the scenario file (:func:`effect`; the message from
+:func:`sim.fieldtext.explain`, as for a scenario file).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
 from ..errors import ScenarioError
-from ..loading import _describe, explain_error, show, type_name
+from ..fieldtext import describe, explain, show, type_name
 from ..scenario import Scenario
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -182,7 +183,7 @@ def _allowed(kind: type[Any], field: str) -> str:
     info = kind.__pydantic_fields__.get(field)
     if info is None:
         return "a valid value"
-    return _describe(info.annotation, info.metadata)
+    return describe(info.annotation, info.metadata)
 
 
 def effect(scenario: Scenario, command: Command, source: str = "command") -> Scenario:
@@ -216,7 +217,7 @@ def effect(scenario: Scenario, command: Command, source: str = "command") -> Sce
     try:
         return scenario.with_values(update)
     except ValidationError as exc:
-        raise explain_error(exc, source) from None
+        raise explain(exc, source) from None
 
 
 def check_sequence(scenario: Scenario, commands: Sequence[Command], source: str) -> None:
