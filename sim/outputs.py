@@ -30,8 +30,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-EXIT_USAGE = 2
-EXIT_FAILURE = 1
+from .exitcodes import EXIT_FAILURE, EXIT_USAGE
 
 REGULAR_ONLY = "outputs are written to regular files only"
 """The end of every message refusing a target that is not a regular file."""

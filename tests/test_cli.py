@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from sim import __version__, cli
+from sim import __version__
 from sim.cli import atomic_write, main
+from sim.commands import run as cli
 from sim.events import Kind
 from sim.loading import load_with_overrides
 from sim.metrics import tier_of

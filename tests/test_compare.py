@@ -19,7 +19,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import cli
+from sim.commands import compare as cli
 from sim.loading import load_with_overrides
 from sim.runner import (
     RunResult,

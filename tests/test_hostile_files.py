@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from sim import cli
+from sim.commands import run as cli
 from sim.errors import ScenarioError
 from sim.inputs import SCENARIO_MAX_BYTES, read_input_bytes, read_text_input
 from sim.loading import TOO_DEEP, apply_overrides, load_scenario, validate_data

@@ -1,7 +1,8 @@
 """``shipit play``, ``serve`` and ``facilitate``: the game's subcommands for the ``shipit`` CLI.
 
 ``sim`` never imports ``tui``; instead the console script calls :func:`main`, which runs
-:func:`sim.cli.main` with :func:`add_commands` as a parser extension.
+:func:`sim.cli.main` with :func:`add_commands` as a parser extension (a
+:data:`sim.clibase.Extension`).
 ``python -m tui`` is :func:`play_main`.  Input errors are one line on stderr and exit
 status 2, as everywhere in ``shipit``.
 """
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.argtypes import number, seed, whole
+from sim.clibase import PROG
+from sim.exitcodes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from sim.limits import (
     BUDGET_PERSON_DAYS_MAX,
     HORIZON_DAYS_MAX,
@@ -32,10 +35,6 @@ from .serve_defaults import (
     DEFAULT_SAVES,
     MAX_SESSIONS_LIMIT,
 )
-
-PROG = "shipit"
-EXIT_USAGE = 2
-EXIT_FAILURE = 1
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,128}")
 """A join token: URL-safe characters, long enough not to be guessed by accident."""
@@ -258,7 +257,7 @@ def run_app(app: Any) -> int:
         return EXIT_FAILURE
     code = app.return_code
     if code is None or code == 0:
-        return 0
+        return EXIT_OK
     return code if isinstance(code, int) and 0 < code < 256 else EXIT_FAILURE
 
 
@@ -334,8 +333,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         serve(args.host, args.port, args.public_url, forwarded, **options)
     except KeyboardInterrupt:
-        return 0
-    return 0
+        return EXIT_OK
+    return EXIT_OK
 
 
 def _run(handler: Any, args: argparse.Namespace) -> int:
@@ -352,7 +351,7 @@ def _run(handler: Any, args: argparse.Namespace) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def play_main(argv: Sequence[str] | None = None) -> int:

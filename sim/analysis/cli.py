@@ -17,10 +17,11 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from ..exitcodes import EXIT_OK
+
 if TYPE_CHECKING:
     from .analysis import Analysis
 
-EXIT_OK = 0
 FAILED_SHOWN = 10
 
 

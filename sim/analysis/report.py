@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..outputs import EXIT_FAILURE, OutputError, atomic_path, atomic_write
+from ..exitcodes import EXIT_FAILURE
+from ..outputs import OutputError, atomic_path, atomic_write
 from .analysis import Analysis
 from .charts import main_effects_chart, tornado_chart
 from .markdown import summary_markdown

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..argtypes import number, positive_int, seed, whole, workers_count
 from ..errors import ScenarioError
+from ..exitcodes import EXIT_OK
 from ..outputs import OutputError, atomic_write, check_output_dir, output_target
 from .settings import DEFAULT_TAG_PATTERN, FAILURE_PATCH_DAYS, PATCH_DAYS_MAX
 
@@ -160,11 +161,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if plots is not None:
         _charts(result, plots, name)
     if args.quiet:
-        return 0
+        return EXIT_OK
     Console(file=sys.stdout).print(fit_table(result))
     print(f"Lead-time distributions: Kolmogorov–Smirnov distance {result.ks:.3f}")
     print(f"Calibrated scenario written to {out}")
-    return 0
+    return EXIT_OK
 
 
 def _charts(result: Calibration, folder: Path, name: str) -> None:

@@ -43,6 +43,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..exitcodes import EXIT_OK
 from .forecast_output import (
     NOUN,
     chart_names,
@@ -225,4 +226,4 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
         print_table(forecast_table(plan, history, model))
         for path in paths:
             print(f"wrote {path}")
-    return 0
+    return EXIT_OK

@@ -1,10 +1,10 @@
 """``shipit sweep SPEC --out DIR``: run a sweep file into a Parquet result directory.
 
 :func:`add_sweep_parser` registers the command on the ``shipit`` parser (it has the shape
-of a :data:`sim.cli.Extension`); :func:`main` runs it on its own, as
+of a :data:`sim.clibase.Extension`); :func:`main` runs it on its own, as
 ``python -m sim.sweep SPEC --out DIR``.  The error contract is the CLI's: a bad spec or
 output directory is one line on stderr and exit status 2 (the exceptions propagate to
-:func:`sim.cli.main`), Ctrl-C or SIGTERM writes what is finished and exits 130 with the
+:func:`sim.clibase.main`), Ctrl-C or SIGTERM writes what is finished and exits 130 with the
 command that resumes, and rerunning a finished sweep does nothing and says so (and how
 many runs have status error: ``--retry-errors`` reruns them).  A lost worker pool or Dask
 cluster is one line and exit status 1: the finished rows are kept, rerunning resumes.
@@ -21,13 +21,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .. import clibase
 from ..argtypes import workers_count
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK
 from ..progress import runs_progress
 from .runner import SweepInterrupted, SweepSummary, check_out_dir, run_sweep
-from .spec import load_sweep
-
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
+from .spec import example_names, load_sweep
 
 
 def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -40,7 +39,11 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
         "parts (read them with pandas.read_parquet(DIR)). Rerunning the same command "
         "resumes an interrupted sweep; a finished one is left alone.",
     )
-    sweep.add_argument("spec", metavar="SPEC", help="sweep file (.toml), see scenarios/sweeps/")
+    sweep.add_argument(
+        "spec",
+        metavar="SPEC",
+        help="sweep file (.toml), or the name of a shipped example: " + ", ".join(example_names()),
+    )
     sweep.add_argument(
         "--out", "-o", metavar="DIR", required=True,
         help="result directory: new (its parent must exist), empty, or one to resume",
@@ -156,7 +159,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             interrupted = None
     if interrupted is not None:
         print(
-            f"shipit: interrupted: {interrupted.done} of {interrupted.total} runs are in "
+            f"{clibase.PROG}: interrupted: {interrupted.done} of {interrupted.total} runs are in "
             f"{out}; to resume, run the same command again: {_resume_command(args)}",
             file=sys.stderr,
         )
@@ -195,21 +198,10 @@ def _report(summary: SweepSummary) -> str:
     )
 
 
-def _has_sweep(parser: argparse.ArgumentParser) -> bool:
-    """Whether a ``shipit`` parser already has the ``sweep`` command (wired in sim.cli)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and "sweep" in action.choices:
-            return True
-    return False
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.sweep SPEC --out DIR ...`` through ``shipit``'s error handling."""
-    from sim import cli
-
-    extensions = [] if _has_sweep(cli.build_parser()) else [add_sweep_parser]
     args = list(sys.argv[1:] if argv is None else argv)
-    return cli.main(["sweep", *args], extensions=extensions)
+    return clibase.main(["sweep", *args], [add_sweep_parser])
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError
+from sim.exitcodes import EXIT_FAILURE, EXIT_USAGE
+from sim.outputs import OutputError
 
 from .execute import run_point
 from .spec import SweepSpec

@@ -18,8 +18,9 @@ from typing import Any
 
 from sim import __version__
 from sim.errors import ScenarioError
+from sim.exitcodes import EXIT_USAGE
 from sim.inputs import METADATA_MAX_BYTES, read_text_input
-from sim.outputs import EXIT_USAGE, OutputError, atomic_write
+from sim.outputs import OutputError, atomic_write
 
 from .spec import SweepSpec
 from .store import META_FILE, SPEC_FILE

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.outputs import EXIT_FAILURE, OutputError, check_output_dir
+from sim.exitcodes import EXIT_FAILURE
+from sim.outputs import OutputError, check_output_dir
 
 from .dask_backend import ClusterFailure, dask_backend
 from .execute import ERROR

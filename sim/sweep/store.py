@@ -45,7 +45,8 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.outputs import EXIT_FAILURE, EXIT_USAGE, OutputError
+from sim.exitcodes import EXIT_FAILURE, EXIT_USAGE
+from sim.outputs import OutputError
 
 from .design import Factor
 

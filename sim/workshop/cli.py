@@ -20,6 +20,7 @@ from rich.text import Text
 
 from ..argtypes import number, positive_int, seed, whole
 from ..errors import ScenarioError
+from ..exitcodes import EXIT_FAILURE, EXIT_OK
 from ..formatting import FOUR_KEYS, MISSING, TIER_KEY, format_value, short_label
 from ..limits import (
     BUDGET_PERSON_DAYS_MAX,
@@ -30,7 +31,7 @@ from ..limits import (
     TEAMS_MAX,
     game_length_problem,
 )
-from ..outputs import EXIT_FAILURE, OutputError, check_output_dir
+from ..outputs import OutputError, check_output_dir
 from .deck import load_deck
 from .session import DEBRIEF_REPLICATIONS, LeaderboardRow, Workshop
 
@@ -187,7 +188,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
           f"teams ({', '.join(workshop.teams)}), {workshop.rounds} rounds of "
           f"{workshop.round_days:g} days")  # fmt: skip
     workshop.close()
-    return 0
+    return EXIT_OK
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -213,7 +214,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         console.print(Text(f"Injects for the next round: {cards}"))
     console.print(leaderboard_table(workshop.leaderboard()))
     workshop.close()
-    return 0
+    return EXIT_OK
 
 
 def _cmd_inject(args: argparse.Namespace) -> int:
@@ -221,7 +222,7 @@ def _cmd_inject(args: argparse.Namespace) -> int:
     number = workshop.inject(args.card, team=args.team, deck=args.deck)
     print(f"{args.card} injected into {args.team or 'all teams'} at the start of round {number}")
     workshop.close()
-    return 0
+    return EXIT_OK
 
 
 def _cmd_play_round(args: argparse.Namespace) -> int:
@@ -240,7 +241,7 @@ def _cmd_play_round(args: argparse.Namespace) -> int:
             return _debrief_after_round(workshop, number, args.futures or DEBRIEF_REPLICATIONS)
     finally:
         workshop.close()
-    return 0
+    return EXIT_OK
 
 
 def _debrief_after_round(workshop: Workshop, number: int, replications: int) -> int:
@@ -260,7 +261,7 @@ def _debrief_after_round(workshop: Workshop, number: int, replications: int) -> 
         )
         return exc.status if isinstance(exc, OutputError) else EXIT_FAILURE
     print(f"debrief written to {paths[-1].parent} ({len(paths)} files)")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -274,7 +275,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         workshop.close()
     for path in paths:
         print(path)
-    return 0
+    return EXIT_OK
 
 
 def _cmd_deck(args: argparse.Namespace) -> int:
@@ -288,4 +289,4 @@ def _cmd_deck(args: argparse.Namespace) -> int:
     console.print(table)
     for note in deck.notes:
         console.print(Text(f"skipped {note}"))
-    return 0
+    return EXIT_OK
