@@ -5,7 +5,7 @@ prints after the scorecard (:func:`value_stream_table`) and to the ``value_strea
 of ``run --json`` (:func:`value_stream_part`); :func:`run_value_stream` computes it from
 the runs of ``shipit run``.  The TUI, the round summary and a debrief can render the same
 table.  Durations are shown as minutes, hours or days by their size
-(:func:`sim.report.format_hours`).
+(:func:`sim.formatting.format_hours`); a stage's empty cell is left blank.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from sim.formatting import format_hours, format_share
 from sim.metrics.valuestream import ValueStream, value_stream
-from sim.report import format_hours, format_share
 from sim.runner import RunResult
 
 TITLE = "Where the time goes (changes delivered after the warm-up)"
@@ -38,10 +38,6 @@ def value_stream_part(stream: ValueStream, replication: int = 0) -> dict[str, An
     """The ``value_stream`` part of ``run --json``: :meth:`ValueStream.to_dict` plus the
     replication it comes from."""
     return {"replication": replication, **stream.to_dict()}
-
-
-def _hours(value: float) -> str:
-    return "" if value == 0 else format_hours(value)
 
 
 def constraint_sentence(stream: ValueStream) -> Text:
@@ -104,8 +100,8 @@ def value_stream_table(
         style = CONSTRAINT_STYLE if stage.key == stream.constraint else None
         table.add_row(
             stage.name,
-            _hours(stage.waiting_hours),
-            _hours(stage.working_hours),
+            format_hours(stage.waiting_hours, zero=""),
+            format_hours(stage.working_hours, zero=""),
             format_share(stage.share, decimals=0),
             style=style,
         )

@@ -22,28 +22,21 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sim.formatting import FOUR_KEYS as FOUR_KEY_METRICS
 from sim.formatting import (
     MISSING,
     DiffFormatter,
     Formatter,
     Interval,
     MetricFormat,
-    _half_width,
     format_count,
     format_share,
+    half_width,
     spec,
 )
-from sim.formatting import TIER_KEY as _TIER_KEY
-from sim.formatting import (
-    format_hours as format_hours,
-)
-from sim.formatting import (
-    format_number as format_number,
-)
-from sim.formatting import (
-    format_per_day as format_per_day,
-)
+from sim.formatting import format_hours as format_hours  # re-exported for its callers
+from sim.formatting import format_number as format_number  # re-exported
+from sim.formatting import format_per_day as format_per_day  # re-exported
+from sim.metrics.tiers import KEY_METRICS, TIER_KEY
 from sim.overload import EXPLANATION, backlog_growth, is_overloaded, overload_share
 from sim.practices import Practice, describe_value
 from sim.scenario import Scenario
@@ -80,7 +73,7 @@ def formatter(key: str, *, compact: bool = False) -> Formatter:
 
 
 FOUR_KEYS: tuple[tuple[str, str, str, Formatter], ...] = tuple(
-    (spec(key).label, key, _TIER_KEY[key], formatter(key)) for key in FOUR_KEY_METRICS
+    (spec(key).label, key, TIER_KEY[key], formatter(key)) for key in KEY_METRICS
 )
 """The DORA four keys: label, metric key, tier key and how to format the value."""
 
@@ -283,10 +276,7 @@ def compared(label: str, key: str) -> ComparedMetric:
 COMPARED: tuple[ComparedMetric, ...] = tuple(
     compared(label, key)
     for label, key in (
-        ("Deployment frequency", "deployment_frequency_per_day"),
-        ("Lead time for changes", "lead_time_hours_median"),
-        ("Change failure rate", "change_failure_rate"),
-        ("Time to restore", "time_to_restore_hours_median"),
+        *((spec(key).label, key) for key in KEY_METRICS),
         ("Rework rate", "rework_rate"),
         ("Customer lead time (median)", "customer_lead_time_hours_median"),
         ("Delivered / arrived", "demand_delivered_share"),
@@ -330,7 +320,7 @@ def difference_text(
         return Text(MISSING, style="dim")
     mean = float(difference["mean_diff"])
     interval = difference.get("ci95")
-    half = _half_width(interval)
+    half = half_width(interval)
     if mean == 0 and not half:
         return Text("no change", style="dim")
     sign = "+" if mean > 0 else MINUS

@@ -3,19 +3,22 @@
 :class:`Tracker` is a fold of the game's events (one per simulation, the player's and the
 ghost's): the incident and action feed (:class:`FeedEntry`), and per bucket (a week) the
 lead times of delivered changes, incidents opened and restore times.  It only reads
-events: every number of the game is what it would be without it.
+events: every number of the game is what it would be without it.  Durations in the feed
+are written as everywhere else (:func:`sim.formatting.format_hours`).
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
 from .describe import describe_command, describe_structure
 from .events import Kind
+from .formatting import format_hours
 from .metrics.fold import EventFold
 from .model.commands import STRUCTURE_KEY, SetPractice
-from .units import HOURS_PER_DAY, HOURS_PER_WEEK
+from .units import HOURS_PER_WEEK
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,15 @@ class Tracker(EventFold):
     def _detected(self, t: float, subject: int, data: dict[str, Any]) -> None:
         opened = self._incident.get(subject)
         if opened and t >= self.start:
-            self._add(t, f"  #{subject} detected by {data['by']} after {_span(t - opened[0])}",
-                      opened[1], "detected")  # fmt: skip
+            after = format_hours(t - opened[0])
+            self._add(t, f"  #{subject} detected by {data['by']} after {after}", opened[1],
+                      "detected")  # fmt: skip
 
     def _restored(self, t: float, subject: int, data: dict[str, Any]) -> None:
         opened = self._incident.pop(subject, None)
         if opened and t >= self.start:
             method = str(data["method"]).replace("_", " ")
-            self._add(t, f"  #{subject} restored by {method} after {_span(t - opened[0])}",
+            self._add(t, f"  #{subject} restored by {method} after {format_hours(t - opened[0])}",
                       opened[1], "restored")  # fmt: skip
             if opened[3]:
                 self.restores[self._bucket(t)].append(t - opened[0])
@@ -170,16 +174,5 @@ class Tracker(EventFold):
 
 
 def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def _span(hours: float) -> str:
-    if hours < 1:
-        return f"{hours * 60:.0f} min"
-    if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / HOURS_PER_DAY:.1f} days"
+    """The median of a bucket, or None for an empty one."""
+    return statistics.median(values) if values else None

@@ -14,15 +14,15 @@ from typing import Any
 
 from rich.text import Text
 
-from sim.formatting import FOUR_KEYS as FOUR_KEY_METRICS
-from sim.formatting import MISSING, TIER_KEY, diff_hours, format_number
+from sim.formatting import MISSING, diff_hours, format_number
 from sim.formatting import spec as metric_format
 from sim.game import describe_command, describe_structure
-from sim.metrics.tiers import tier_of
+from sim.metrics.tiers import KEY_METRICS, TIER_KEY, tier_of
 from sim.model.commands import InjectIncident, Reorganise, ResizePool, SetPractice
 from sim.overload import as_number, backlog_growth, is_overloaded
 from sim.practices import BY_NAME
 from sim.report import TIER_STYLES
+from sim.units import DAYS_PER_WEEK, HOURS_PER_DAY, MINUTES_PER_HOUR
 
 Formatter = Callable[[float | None], str]
 
@@ -32,8 +32,8 @@ LIVE_DAYS = 28.0
 
 def window_label(days: float) -> str:
     """A trailing window as words: 28 → ``last 4 weeks``, 7 → ``last week``, 3 → ``last 3 days``."""
-    if days % 7 == 0:
-        weeks = int(days // 7)
+    if days % DAYS_PER_WEEK == 0:
+        weeks = int(days // DAYS_PER_WEEK)
         return "last week" if weeks == 1 else f"last {weeks} weeks"
     return "last day" if days == 1 else f"last {days:g} days"
 
@@ -90,8 +90,8 @@ def metric_spec(key: str, kind: str | None = None) -> MetricSpec:
     )
 
 
-FOUR_KEYS: tuple[MetricSpec, ...] = tuple(metric_spec(key) for key in FOUR_KEY_METRICS)
-"""The DORA four keys, in DORA's order."""
+FOUR_KEYS: tuple[MetricSpec, ...] = tuple(metric_spec(key) for key in KEY_METRICS)
+"""The DORA four keys (:data:`sim.metrics.tiers.KEY_METRICS`), in DORA's order."""
 
 DEMAND: tuple[MetricSpec, ...] = (
     metric_spec("demand_delivered_share"),
@@ -185,10 +185,14 @@ def difference(spec: MetricSpec, you: Any, ghost: Any) -> Text:
 
 
 def hours_label(t: float) -> str:
-    """A simulated time as ``d12 14:00`` (day counted from 1)."""
-    day = int(t // 24) + 1
-    hour = int(t % 24)
-    minute = round((t * 60) % 60) % 60
+    """A simulated time (hours since an origin) as ``d12 14:00`` (day counted from 1).
+
+    A clock reading, not a duration: durations are written by
+    :func:`sim.formatting.format_hours`."""
+    day = int(t // HOURS_PER_DAY) + 1
+    hour = int(t % HOURS_PER_DAY)
+    minutes = int(MINUTES_PER_HOUR)
+    minute = round((t * minutes) % minutes) % minutes
     return f"d{day:<3} {hour:02d}:{minute:02d}"
 
 

@@ -10,7 +10,8 @@ and tests can check them:
   therefore go to the worse neighbour, and a tier whose range equals a better tier's can
   never be reached (e.g. 2024 medium time to restore).
 * "On demand (multiple deploys per day)" is scored as ``>= 1`` deployment per day;
-  1 week = 168 h, 1 month = 30 days (720 h), 6 months = 180 days (4,320 h).
+  1 week = 168 h, 1 month = 30 days (720 h), 6 months = 180 days (4,320 h), as
+  :mod:`sim.units` sizes them.
 * Change failure rate: where the edition reports one value per cluster (2023, 2024) a run
   gets the tier of the *nearest* cluster value (a tie goes to the cluster with the lower
   rate), written as ``value <= midpoint`` cuts, with the values themselves kept in
@@ -18,6 +19,9 @@ and tests can check them:
   contains the value, above every range → low.
 
 Cuts are tried in order and the first that holds gives the tier; if none holds, ``otherwise``.
+
+The four keys themselves -- tier key, metric key and name -- are defined here once
+(:data:`FOUR_KEYS`); every other module reads them from here and adds only its own labels.
 """
 
 from __future__ import annotations
@@ -25,6 +29,16 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from typing import Literal, NamedTuple
+
+from sim.units import (
+    DAYS_PER_HALF_YEAR,
+    DAYS_PER_MONTH,
+    DAYS_PER_WEEK,
+    HOURS_PER_DAY,
+    HOURS_PER_HALF_YEAR,
+    HOURS_PER_MONTH,
+    HOURS_PER_WEEK,
+)
 
 TierName = Literal["low", "medium", "high", "elite"]
 
@@ -42,10 +56,37 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
 }
 
-DAY = 24.0
-WEEK = 168.0
-MONTH = 720.0
-HALF_YEAR = 4320.0
+
+class FourKey(NamedTuple):
+    """One of DORA's four keys, as the tiers, the metrics and a sentence name it."""
+
+    key: str
+    """Tier key (``lead_time``): a field of :class:`Edition` and a key of :func:`tier_of`."""
+    metric: str
+    """Metric key (``lead_time_hours_median``) in the metrics dict."""
+    name: str
+    """Its name in a sentence (``lead time``); tables and charts add their own labels."""
+
+
+FOUR_KEYS: tuple[FourKey, ...] = (
+    FourKey("deployment_frequency", "deployment_frequency_per_day", "deployment frequency"),
+    FourKey("lead_time", "lead_time_hours_median", "lead time"),
+    FourKey("change_failure_rate", "change_failure_rate", "change failure rate"),
+    FourKey("time_to_restore", "time_to_restore_hours_median", "time to restore"),
+)
+"""The four keys, in DORA order (the order of :class:`Edition`'s fields): the one owner."""
+
+ASPECTS: tuple[str, ...] = tuple(k.key for k in FOUR_KEYS)
+"""The four keys' tier keys, in DORA order."""
+
+KEY_METRICS: tuple[str, ...] = tuple(k.metric for k in FOUR_KEYS)
+"""The four keys' metric keys, in DORA order."""
+
+METRIC_OF: dict[str, str] = {k.key: k.metric for k in FOUR_KEYS}
+"""Metric key of each tier key (``lead_time`` → ``lead_time_hours_median``)."""
+
+TIER_KEY: dict[str, str] = {k.metric: k.key for k in FOUR_KEYS}
+"""Tier key of each four-key metric (``lead_time_hours_median`` → ``lead_time``)."""
 
 
 class Scale(NamedTuple):
@@ -84,21 +125,21 @@ EDITIONS: dict[str, Edition] = {
             "column confirmed by the official 2023 infographic); bands as pinned in BRIEF §4"
         ),
         deployment_frequency=Scale(
-            "deployment_frequency_per_day",
+            METRIC_OF["deployment_frequency"],
             ">=",
-            ((1.0, "elite"), (1.0 / 7.0, "high"), (1.0 / 30.0, "medium")),
+            ((1.0, "elite"), (1.0 / DAYS_PER_WEEK, "high"), (1.0 / DAYS_PER_MONTH, "medium")),
             "low",
             "elite on demand; high daily–weekly; medium weekly–monthly; low weekly–monthly",
         ),
         lead_time=Scale(
-            "lead_time_hours_median",
+            METRIC_OF["lead_time"],
             "<",
-            ((DAY, "elite"), (WEEK, "high"), (MONTH, "medium")),
+            ((HOURS_PER_DAY, "elite"), (HOURS_PER_WEEK, "high"), (HOURS_PER_MONTH, "medium")),
             "low",
             "elite < 1 day; high 1 day–1 week; medium 1 week–1 month; low 1 week–1 month",
         ),
         change_failure_rate=Scale(
-            "change_failure_rate",
+            METRIC_OF["change_failure_rate"],
             "<=",
             ((0.075, "elite"), (0.125, "high"), (0.395, "medium")),
             "low",
@@ -106,9 +147,9 @@ EDITIONS: dict[str, Edition] = {
             ((0.05, "elite"), (0.10, "high"), (0.15, "medium"), (0.64, "low")),
         ),
         time_to_restore=Scale(
-            "time_to_restore_hours_median",
+            METRIC_OF["time_to_restore"],
             "<",
-            ((1.0, "elite"), (DAY, "high"), (WEEK, "medium")),
+            ((1.0, "elite"), (HOURS_PER_DAY, "high"), (HOURS_PER_WEEK, "medium")),
             "low",
             "elite < 1 hour; high < 1 day; medium 1 day–1 week; low 1–6 months",
         ),
@@ -120,21 +161,21 @@ EDITIONS: dict[str, Edition] = {
             "performance clusters'); note high and medium CFR are inverted in the report"
         ),
         deployment_frequency=Scale(
-            "deployment_frequency_per_day",
+            METRIC_OF["deployment_frequency"],
             ">=",
-            ((1.0, "elite"), (1.0 / 7.0, "high"), (1.0 / 30.0, "medium")),
+            ((1.0, "elite"), (1.0 / DAYS_PER_WEEK, "high"), (1.0 / DAYS_PER_MONTH, "medium")),
             "low",
             "elite on demand; high daily–weekly; medium weekly–monthly; low monthly–6-monthly",
         ),
         lead_time=Scale(
-            "lead_time_hours_median",
+            METRIC_OF["lead_time"],
             "<",
-            ((DAY, "elite"), (WEEK, "high"), (MONTH, "medium")),
+            ((HOURS_PER_DAY, "elite"), (HOURS_PER_WEEK, "high"), (HOURS_PER_MONTH, "medium")),
             "low",
             "elite < 1 day; high 1 day–1 week; medium 1 week–1 month; low 1–6 months",
         ),
         change_failure_rate=Scale(
-            "change_failure_rate",
+            METRIC_OF["change_failure_rate"],
             "<=",
             ((0.075, "elite"), (0.15, "medium"), (0.30, "high")),
             "low",
@@ -143,9 +184,9 @@ EDITIONS: dict[str, Edition] = {
             ((0.05, "elite"), (0.10, "medium"), (0.20, "high"), (0.40, "low")),
         ),
         time_to_restore=Scale(
-            "time_to_restore_hours_median",
+            METRIC_OF["time_to_restore"],
             "<",
-            ((1.0, "elite"), (DAY, "high"), (DAY, "medium")),
+            ((1.0, "elite"), (HOURS_PER_DAY, "high"), (HOURS_PER_DAY, "medium")),
             "low",
             "elite < 1 hour; high < 1 day; medium < 1 day; low 1 week–1 month "
             "(medium equals high, so it is never reached; 1 day–1 week scores low)",
@@ -155,21 +196,21 @@ EDITIONS: dict[str, Edition] = {
         name="2021",
         source="Accelerate State of DevOps 2021, p.9, p.11–13",
         deployment_frequency=Scale(
-            "deployment_frequency_per_day",
+            METRIC_OF["deployment_frequency"],
             ">=",
-            ((1.0, "elite"), (1.0 / 30.0, "high"), (1.0 / 180.0, "medium")),
+            ((1.0, "elite"), (1.0 / DAYS_PER_MONTH, "high"), (1.0 / DAYS_PER_HALF_YEAR, "medium")),
             "low",
             "elite on demand; high weekly–monthly; medium monthly–6-monthly; low < 6-monthly",
         ),
         lead_time=Scale(
-            "lead_time_hours_median",
+            METRIC_OF["lead_time"],
             "<",
-            ((1.0, "elite"), (WEEK, "high"), (HALF_YEAR, "medium")),
+            ((1.0, "elite"), (HOURS_PER_WEEK, "high"), (HOURS_PER_HALF_YEAR, "medium")),
             "low",
             "elite < 1 hour; high 1 day–1 week; medium 1–6 months; low > 6 months",
         ),
         change_failure_rate=Scale(
-            "change_failure_rate",
+            METRIC_OF["change_failure_rate"],
             "<=",
             ((0.15, "elite"), (0.30, "high")),
             "low",
@@ -177,23 +218,15 @@ EDITIONS: dict[str, Edition] = {
             "the value wins, so medium is never reached; above 30 % scores low)",
         ),
         time_to_restore=Scale(
-            "time_to_restore_hours_median",
+            METRIC_OF["time_to_restore"],
             "<",
-            ((1.0, "elite"), (DAY, "high"), (WEEK, "medium")),
+            ((1.0, "elite"), (HOURS_PER_DAY, "high"), (HOURS_PER_WEEK, "medium")),
             "low",
             "elite < 1 hour; high < 1 day; medium 1 day–1 week; low > 6 months",
         ),
     ),
 }
 """Tier tables by DORA edition; ``"2023"`` is the default (BRIEF §4)."""
-
-ASPECTS: tuple[str, ...] = (
-    "deployment_frequency",
-    "lead_time",
-    "change_failure_rate",
-    "time_to_restore",
-)
-"""The four keys scored, in the order of :class:`Edition` fields."""
 
 
 def tier_of_value(value: float | None, scale: Scale) -> TierName | None:

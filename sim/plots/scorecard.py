@@ -15,7 +15,9 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
-from ..formatting import FOUR_KEYS, TIER_KEY, spec
+from ..formatting import spec
+from ..metrics.tiers import FOUR_KEYS
+from ..metrics.tiers import METRIC_OF as METRIC_OF  # re-exported for its callers
 from ..overload import EXPLANATION, backlog_growth, is_overloaded
 from .style import INK, NO_TIER, TIER_COLOURS, new_figure, plain, save, text_colour
 
@@ -28,12 +30,10 @@ CAPTIONS: dict[str, str] = {
 """What each of the four keys measures, under its name on a tile."""
 
 KEYS: tuple[tuple[str, str, str, str], ...] = tuple(
-    (TIER_KEY[key], key, spec(key).label, CAPTIONS[key]) for key in FOUR_KEYS
+    (key.key, key.metric, spec(key.metric).label, CAPTIONS[key.metric]) for key in FOUR_KEYS
 )
-"""``(tier key, metric key, name, what it measures)`` of the four keys, in DORA order."""
-
-METRIC_OF: dict[str, str] = {tier: key for key, tier in TIER_KEY.items()}
-"""Metric key of each of the four keys' tier keys."""
+"""``(tier key, metric key, label, what it measures)`` of the four keys, in DORA order
+(:data:`sim.metrics.tiers.FOUR_KEYS`), with the tile's label and caption."""
 
 DASH = "—"
 OVERLOAD_COLOUR = TIER_COLOURS["low"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..loading import load_scenario
-from ..metrics.tiers import EDITIONS, tier_of, tier_of_value
+from ..metrics.tiers import ASPECTS, EDITIONS, METRIC_OF, tier_of, tier_of_value
 from ..model.commands import command_from_dict
 from ..queueing import mmc_time_in_system
 from ..runner import mean_ci95, run_replications, summarise
@@ -26,8 +26,6 @@ from .claims import (
     HIGHER,
     INVARIANCE_METRICS,
     INVARIANCE_TOLERANCE,
-    KEY_METRICS,
-    KEYS,
     LADDER_REPLICATIONS,
     LOWER,
     NON_INFERIORITY,
@@ -162,17 +160,17 @@ class LadderRow:
     @property
     def in_band(self) -> int:
         """How many of the four keys have their mean in the expected tier's band."""
-        return sum(self.tiers[key] == self.expected for key in KEYS)
+        return sum(self.tiers[key] == self.expected for key in ASPECTS)
 
     @property
     def clear_of_edges(self) -> int:
         """How many of the four keys have their whole 95 % interval in that band."""
-        return sum(set(self.bounds[key]) == {self.expected} for key in KEYS)
+        return sum(set(self.bounds[key]) == {self.expected} for key in ASPECTS)
 
     @property
     def holds(self) -> bool:
         """Every key's mean, and its interval, in the expected tier's band."""
-        return self.tiers["overall"] == self.expected and self.clear_of_edges == len(KEYS)
+        return self.tiers["overall"] == self.expected and self.clear_of_edges == len(ASPECTS)
 
 
 def ladder_row(name: str, seed: int, replications: int = LADDER_REPLICATIONS) -> LadderRow:
@@ -182,9 +180,9 @@ def ladder_row(name: str, seed: int, replications: int = LADDER_REPLICATIONS) ->
     edition = scenario.run.tier_edition
     tiers = tier_of(means, edition)
     bounds: dict[str, tuple[str | None, str | None]] = {}
-    for key in KEYS:
+    for key in ASPECTS:
         scale = getattr(EDITIONS[edition], key)
-        interval = intervals.get(KEY_METRICS[key]) or [None, None]
+        interval = intervals.get(METRIC_OF[key]) or [None, None]
         low, high = (tier_of_value(v, scale) for v in interval)
         bounds[key] = (low, high)
     return LadderRow(name, seed, scenario.scenario.expected_tier, means, intervals, tiers, bounds)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..metrics.tiers import FOUR_KEYS
 from ..units import HOURS_PER_DAY
 from .checks import (
     MMC_CASES,
@@ -41,8 +42,6 @@ from .claims import (
     GROUPS,
     INVARIANCE,
     INVARIANCE_TOLERANCE,
-    KEY_METRICS,
-    KEYS,
     LADDER,
     LADDER_REPLICATIONS,
     LADDER_SEEDS,
@@ -166,8 +165,7 @@ def _ladder(rows: list[LadderRow]) -> list[str]:
     ]
     for row in (r for r in rows if r.seed == LADDER_SEEDS[0]):
         cells = []
-        for key in KEYS:
-            metric = KEY_METRICS[key]
+        for key, metric, _ in FOUR_KEYS:
             mean = row.means[metric]
             cells.append(
                 f"{_fmt(mean, metric)}{_interval(row.ci95[metric], metric, mean)} "

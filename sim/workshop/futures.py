@@ -9,7 +9,9 @@ with the metrics fold only (no event log), and stored in the session, so every d
 pack of that round reads them (:mod:`.report` computes any that are missing, e.g. in a
 session played before they were stored).
 
-Nothing here draws: a session (and a team's client) imports this without matplotlib.
+A future keeps the four keys' metrics only (:data:`sim.metrics.tiers.KEY_METRICS`,
+re-exported here for the session and the debrief).  Nothing here draws: a session (and a
+team's client) imports this without matplotlib.
 """
 
 from __future__ import annotations
@@ -18,13 +20,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..formatting import FOUR_KEYS
+from ..metrics.tiers import KEY_METRICS
 from ..model import Command, Simulation
 from ..model.commands import command_to_dict
 from ..scenario import Scenario
-
-KEY_METRICS: tuple[str, ...] = FOUR_KEYS
-"""The metrics a future keeps: the four keys (:data:`sim.formatting.FOUR_KEYS`)."""
 
 Futures = dict[int, list[dict[str, Any]]]
 """Replication → the key metrics of each window (in the order of the windows' starts)."""

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..formatting import format_value as _format_value
-from ..formatting import spec
+from ..formatting import format_value, spec
+from ..metrics.tiers import FOUR_KEYS, KEY_METRICS
 from ..model import Command
 from ..plots.style import (
     BLACK,
@@ -39,16 +39,24 @@ from ..plots.style import (
     style_axes,
 )
 from ..scenario import Scenario
-from .futures import KEY_METRICS, window_metrics
+from .futures import window_metrics
+
+CAPTIONS: dict[str, str] = {
+    "deployment_frequency_per_day": "releases per service",
+    "lead_time_hours_median": "median",
+    "change_failure_rate": "of changes",
+    "time_to_restore_hours_median": "median",
+}
+"""What each key's value is, beside its name in a chart title."""
 
 KEY_NAMES: dict[str, tuple[str, str, bool]] = {
-    "deployment_frequency_per_day": ("deployment frequency", "releases per service", True),
-    "lead_time_hours_median": ("lead time", "median", False),
-    "change_failure_rate": ("change failure rate", "of changes", False),
-    "time_to_restore_hours_median": ("time to restore", "median", False),
+    key.metric: (key.name, CAPTIONS[key.metric], bool(spec(key.metric).higher_is_better))
+    for key in FOUR_KEYS
 }
-"""Metric → (name, what the value is, higher is better).  Units and formatting come from
-:mod:`sim.formatting`, as on the board and the leaderboards."""
+"""Metric → (name, what the value is, higher is better).  Names come from
+:data:`sim.metrics.tiers.FOUR_KEYS`; directions, units and formatting from
+:mod:`sim.formatting` (:func:`~sim.formatting.format_value` writes a key for text:
+``2.1 / week``, ``5.5 days``, ``12.5 %``), as on the board and the leaderboards."""
 
 
 @dataclass
@@ -121,12 +129,6 @@ def _values(values: Sequence[float | None]) -> list[float]:
 
 def _better(a: float, b: float, higher: bool) -> bool:
     return a > b if higher else a < b
-
-
-def format_value(key: str, value: float | None) -> str:
-    """A key metric for text, as every surface writes it (:func:`sim.formatting.format_value`):
-    ``2.1 / week``, ``5.5 days``, ``12.5 %``."""
-    return _format_value(key, value)
 
 
 def reading(luck: Luck, key: str) -> str:

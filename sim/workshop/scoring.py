@@ -26,10 +26,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..metrics.tiers import ASPECTS, TIER_RANK
+from ..metrics.tiers import ASPECTS as FOUR_KEYS  # the four keys' tier keys, re-exported
+from ..metrics.tiers import TIER_RANK
 
-FOUR_KEYS: tuple[str, ...] = ASPECTS
-"""The four keys' tier keys, in DORA order: :data:`sim.metrics.tiers.ASPECTS` (one owner)."""
 TIER_POINTS = 100.0
 AVAILABILITY_TARGET = 0.99
 AVAILABILITY_WEIGHT = 1000.0

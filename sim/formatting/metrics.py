@@ -1,243 +1,35 @@
-"""One truth for showing a metric: its label, its unit and how its value is written.
+"""The metric table: every metric's label, short label, unit family and direction.
 
-Every surface that shows a metric — the CLI scorecard and ``compare`` table
-(:mod:`sim.report`), the game's board (:mod:`tui.display`), the workshop leaderboards,
-the debrief's luck-vs-decisions text and charts (:mod:`sim.workshop.luck`) and the
-scorecard charts (:mod:`sim.plots.scorecard`) — formats it here, so a value reads the
-same everywhere.  Look a metric up with :func:`spec` (patterns such as
-``queue_hours_mean_<stage>`` included) and write it with :func:`format_value`.
-
-The rules, decided once per unit family:
-
-``duration`` (metrics kept in hours)
-    under 1 hour in minutes (``10 min``, never ``0 min``: ``< 1 min``), under 24 hours in
-    hours (``3.1 h``), from 24 hours on in days (``2.4 days``).  A person reads "26 days"
-    faster than "624 h"; hours stay where a day would be a fraction.
-``frequency`` (deployments per day)
-    per day from 1 a day (``6.3 / day``), else per week from 1 a week (``3.5 / week``),
-    else per month of 30 days (``1.1 / month``): the same cuts as the DORA tiers.
-``share`` (0–1)
-    a percentage with one decimal (``12.5 %``); availability two (``99.95 %``).  Never a
-    raw fraction.
-``count``
-    an integer; a mean over replications (or a fractional count) keeps one decimal.
-``rate`` (items, pages … per week or per release)
-    about three significant figures and the unit (``12.3 items / week``).  Narrow columns
-    ask for the ``compact`` form, which drops the unit's noun (``12.3 / week``): the same
-    number in the same unit.
-``number``
-    about three significant figures and the unit in the label (``3.2`` items in a batch).
-
-Numbers have about three significant figures: no decimals from 100, one from 1, two
-below 1, none for a plain zero (``0 / week``).  With a 95 % interval a value reads
-``mean ± half-width unit`` in the unit chosen for the mean.  Charts that draw the unit on
-its own line use its words (``per day``, ``hours``) through :meth:`MetricFormat.parts`;
-the number is the same.
-
-The four keys' metric keys come from the tier tables (:data:`FOUR_KEYS`), in DORA order.
+Look a metric up with :func:`spec` (patterns such as ``queue_hours_mean_<stage>``
+included) and write it with :func:`format_value`; :class:`MetricFormat` applies the unit
+rules of :mod:`sim.formatting.quantities` to one metric, for a table cell
+(:meth:`~MetricFormat.format`), a chart tile (:meth:`~MetricFormat.parts`), a chart axis
+(:meth:`~MetricFormat.axis`) or the size of a difference (:meth:`~MetricFormat.difference`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from sim.metrics.tiers import ASPECTS, EDITIONS
+from sim.units import HOURS_PER_DAY
 
-MISSING = "—"
-"""Shown for a value that is None (empty sample, zero denominator)."""
-
-Interval = Sequence[float] | None
-"""A 95 % confidence interval ``[low, high]`` as in the ``ci95`` part of a document."""
-
-Formatter = Callable[[float | None, Interval], str]
-"""Formats a value and its optional 95 % interval."""
-
-DiffFormatter = Callable[[float, float | None], str]
-"""Formats the size of a difference (>= 0) and its CI half-width; the sign is added after."""
+from .numbers import MISSING, Interval, half_width, number_text, with_error
+from .quantities import (
+    Shown,
+    diff_hours,
+    diff_per_day,
+    diff_share,
+    duration_unit,
+    format_count,
+    format_hours,
+    format_per_day,
+    frequency_unit,
+)
 
 Family = Literal["duration", "frequency", "share", "count", "rate", "number"]
-
-HOUR = 1.0
-DAY_HOURS = 24.0
-"""Durations of a day and more are shown in days."""
-
-# --------------------------------------------------------------------------- numbers
-
-
-def _fixed(value: float, decimals: int) -> str:
-    """A number with a fixed count of decimals and thousands separators."""
-    return f"{value:,.{decimals}f}"
-
-
-def _decimals(value: float) -> int:
-    """Decimals for a value in its display unit: about three significant figures, at most.
-
-    Large values need no decimals; values below 1 need two to say anything at all.
-    """
-    size = abs(value)
-    if size >= 100:
-        return 0
-    if size >= 1:
-        return 1
-    return 2
-
-
-def _half_width(interval: Interval) -> float | None:
-    """Half the width of a (symmetric, Student-t) 95 % interval, or None when there is none."""
-    if not interval or len(interval) != 2 or interval[0] is None or interval[1] is None:
-        return None
-    return (float(interval[1]) - float(interval[0])) / 2.0
-
-
-def _number_text(
-    mean: float,
-    half: float | None,
-    scale: float,
-    decimals: int | None = None,
-    *,
-    keep_small: bool = False,
-) -> tuple[str, str | None]:
-    """``mean`` and ``half`` divided by ``scale``, as text: (number, half-width or None).
-
-    The half-width is printed with the mean's decimals, unless that would round a real
-    spread to zero; then it gets two significant figures, so "± 0.0" never hides noise.
-    With ``keep_small`` the same holds for the mean (used for differences, where a small
-    but real change must not read as zero).
-    """
-    shown = mean / scale
-    places = _decimals(shown) if decimals is None else decimals
-    if decimals is None and shown == 0 and not half:
-        places = 0  # "0 / week", not "0.00 / week": nothing is nothing
-    text = _fixed(shown, places)
-    if keep_small and shown != 0 and round(shown, places) == 0:
-        text = f"{shown:.2g}"
-    if half is None:
-        return text, None
-    spread = half / scale
-    if spread > 0 and round(spread, places) == 0:
-        return text, f"{spread:.2g}"
-    return text, _fixed(spread, places)
-
-
-def _with_error(
-    mean: float,
-    half: float | None,
-    scale: float,
-    unit: str,
-    decimals: int | None = None,
-    *,
-    keep_small: bool = False,
-) -> str:
-    """``mean unit`` or ``mean ± half unit`` after dividing both by ``scale``."""
-    number, spread = _number_text(mean, half, scale, decimals, keep_small=keep_small)
-    text = number if spread is None else f"{number} ± {spread}"
-    return f"{text} {unit}".rstrip()
-
-
-class Shown(NamedTuple):
-    """How a value is shown: divide by ``scale``, write ``decimals``, add the unit."""
-
-    scale: float
-    symbol: str
-    """The unit in text (``/ day``, ``h``)."""
-    words: str
-    """The unit spelt out for a chart (``per day``, ``hours``)."""
-    decimals: int | None
-    """Fixed decimals, or None for about three significant figures."""
-
-
-def duration_unit(hours: float) -> Shown:
-    """The unit of a duration given in hours: minutes below 1 h, hours below 24 h, days."""
-    size = abs(hours)
-    if size < HOUR:
-        return Shown(1.0 / 60.0, "min", "min", 0)
-    if size < DAY_HOURS:
-        return Shown(1.0, "h", "hours", None)
-    return Shown(DAY_HOURS, "days", "days", None)
-
-
-def frequency_unit(per_day: float) -> Shown:
-    """The unit of a rate given per day: per day from 1, per week from 1/7, else per month."""
-    if per_day >= 1.0:
-        return Shown(1.0, "/ day", "per day", None)
-    if per_day >= 1.0 / 7.0:
-        return Shown(1.0 / 7.0, "/ week", "per week", None)
-    return Shown(1.0 / 30.0, "/ month", "per month", None)
-
-
-# --------------------------------------------------------------------------- formatters
-
-
-def format_hours(value: float | None, interval: Interval = None) -> str:
-    """A duration given in hours, as minutes (< 1 h), hours (< 24 h) or days."""
-    if value is None:
-        return MISSING
-    half = _half_width(interval)
-    if half is None and 0 < value < 0.5 / 60.0:
-        return "< 1 min"  # "0 min" would read as "instant", which nothing is
-    unit = duration_unit(value)
-    return _with_error(value, half, unit.scale, unit.symbol, unit.decimals)
-
-
-def format_per_day(value: float | None, interval: Interval = None) -> str:
-    """A rate given per day, per day (>= 1), per week (>= 1 a week) or per month (30 days)."""
-    if value is None:
-        return MISSING
-    unit = frequency_unit(value)
-    return _with_error(value, _half_width(interval), unit.scale, unit.symbol)
-
-
-def format_share(value: float | None, interval: Interval = None, decimals: int = 1) -> str:
-    """A share 0–1 as a percentage."""
-    if value is None:
-        return MISSING
-    return _with_error(value, _half_width(interval), 0.01, "%", decimals)
-
-
-def format_number(
-    value: float | None, interval: Interval = None, unit: str = "", decimals: int | None = None
-) -> str:
-    """A plain number (a count or a rate already in its unit)."""
-    if value is None:
-        return MISSING
-    return _with_error(value, _half_width(interval), 1.0, unit, decimals)
-
-
-def format_count(value: float | None, interval: Interval = None) -> str:
-    """A count: an integer; a mean over replications (or a fraction) keeps one decimal."""
-    if value is None:
-        return MISSING
-    decimals = 0 if interval is None and float(value).is_integer() else 1
-    return format_number(value, interval, "", decimals)
-
-
-# --------------------------------------------------------------------------- differences
-
-
-def _pp(value: float, half: float | None, decimals: int) -> str:
-    """A difference of two shares, in percentage points."""
-    return _with_error(value, half, 0.01, "pp", decimals, keep_small=True)
-
-
-def _around(size: float, half: float | None) -> Interval:
-    return None if half is None else [size - half, size + half]
-
-
-def diff_hours(size: float, half: float | None) -> str:
-    """The size of a difference of durations (no ``< 1 min``: it reads badly after a sign)."""
-    if size < HOUR:
-        return _with_error(size, half, 1.0 / 60.0, "min", 0, keep_small=True)
-    return format_hours(size, _around(size, half))
-
-
-def diff_per_day(size: float, half: float | None) -> str:
-    """The size of a difference of frequencies, in the unit its size calls for."""
-    return format_per_day(size, _around(size, half))
-
-
-# --------------------------------------------------------------------------- the table
+"""Unit family of a metric: picks the rule (see :mod:`sim.formatting`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +43,7 @@ class MetricFormat:
     short: str
     """Its name in a narrow column."""
     family: Family
-    """Unit family: picks the rule (see the module's docstring)."""
+    """Unit family: picks the rule (see :mod:`sim.formatting`)."""
     unit: str = ""
     """The unit of a ``rate`` or ``number`` (``items / week``); others choose their own."""
     compact_unit: str | None = None
@@ -294,7 +86,7 @@ class MetricFormat:
         if self.family == "count":
             return format_count(value, interval)
         shown = self.shown(value, compact=compact)
-        return _with_error(value, _half_width(interval), shown.scale, shown.symbol, shown.decimals)
+        return with_error(value, half_width(interval), shown.scale, shown.symbol, shown.decimals)
 
     def parts(self, value: float | None, interval: Interval = None) -> tuple[str, str, str | None]:
         """``("6.3", "per day", "± 0.4 per day")``: number, unit in words and half-width.
@@ -309,7 +101,7 @@ class MetricFormat:
         decimals = shown.decimals
         if self.family == "count" and interval is not None:
             decimals = 1
-        number, spread = _number_text(value, _half_width(interval), shown.scale, decimals)
+        number, spread = number_text(value, half_width(interval), shown.scale, decimals)
         half = None if spread is None else f"± {spread} {shown.words}".rstrip()
         return number, shown.words, half
 
@@ -320,11 +112,11 @@ class MetricFormat:
         if self.family == "frequency":
             return diff_per_day(size, half)
         if self.family == "share":
-            return _pp(size, half, 1 if self.decimals is None else self.decimals)
+            return diff_share(size, half, 1 if self.decimals is None else self.decimals)
         if self.family == "count":
-            return _with_error(size, half, 1.0, "", 1, keep_small=True)
+            return with_error(size, half, 1.0, "", 1, keep_small=True)
         unit = self.compact_unit if self.compact_unit is not None else self.unit
-        return _with_error(size, half, 1.0, unit, keep_small=True)
+        return with_error(size, half, 1.0, unit, keep_small=True)
 
     def axis(self, values: Iterable[float | None]) -> tuple[float, str]:
         """Factor and unit (words) for a chart axis of ``values``: the unit of their median,
@@ -332,7 +124,7 @@ class MetricFormat:
         present = sorted(abs(float(v)) for v in values if v is not None)
         typical = present[len(present) // 2] if present else 0.0
         if self.family == "duration" and typical == 0.0:
-            typical = DAY_HOURS  # nothing to draw: any unit will do
+            typical = HOURS_PER_DAY  # nothing to draw: any unit will do
         shown = self.shown(typical)
         return 1.0 / shown.scale, shown.words
 
@@ -414,12 +206,6 @@ FORMATS: tuple[MetricFormat, ...] = (
 
 BY_KEY: dict[str, MetricFormat] = {f.key: f for f in FORMATS if not f.pattern}
 PATTERNS: tuple[MetricFormat, ...] = tuple(f for f in FORMATS if f.pattern)
-
-FOUR_KEYS: tuple[str, ...] = tuple(getattr(EDITIONS["2023"], aspect).metric for aspect in ASPECTS)
-"""The four keys' metric keys, in DORA order (from :data:`sim.metrics.tiers.ASPECTS`)."""
-
-TIER_KEY: dict[str, str] = dict(zip(FOUR_KEYS, ASPECTS, strict=True))
-"""Tier key (``lead_time``) of each four-key metric (``lead_time_hours_median``)."""
 
 _FALLBACK = MetricFormat("", "", "", "number")
 
