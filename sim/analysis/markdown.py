@@ -7,11 +7,12 @@ sensitivity indices (or why there are none) and the files written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from ..markdown import table
 from ..report import MISSING
 from .analysis import Analysis
 from .effects import BY_REPLICATION, MainEffect
@@ -24,18 +25,6 @@ MAX_POINT_ROWS = 40
 MAX_FAILED_ROWS = 30
 """Failed runs listed in the summary."""
 ERROR_CHARS = 100
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], align: str = "") -> list[str]:
-    """A Markdown table; ``align`` has one letter per column (l or r, default l)."""
-    marks = [("---:" if a == "r" else "---") for a in align.ljust(len(header), "l")]
-    lines = [_row(header), _row(marks)]
-    lines += [_row([str(cell) for cell in row]) for row in rows]
-    return lines
-
-
-def _row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
 
 def summary_markdown(analysis: Analysis, files: Sequence[str] = ()) -> str:
