@@ -34,7 +34,7 @@ def test_ctrl_c_right_after_a_part_is_renamed_does_not_store_its_rows_twice(
 
     def replace_then_interrupt(src: str | Path, dst: str | Path) -> None:
         replace(src, dst)
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # to this thread: no race with xdist's threads
 
     monkeypatch.setattr(store.os, "replace", replace_then_interrupt)
     writer = PartWriter(tmp_path, arrow_schema([], []), rows_per_part=2)
@@ -51,6 +51,6 @@ def test_ctrl_c_right_after_a_part_is_renamed_does_not_store_its_rows_twice(
 def test_an_interrupt_held_back_arrives_when_the_block_ends() -> None:
     reached_end = False
     with pytest.raises(KeyboardInterrupt), interrupts_deferred():
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # to this thread: no race with xdist's threads
         reached_end = True
     assert reached_end
