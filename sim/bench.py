@@ -83,7 +83,7 @@ def best_of(repeats: int, run: Callable[[], Any]) -> tuple[float, Any]:
 def model_run(scenario: Scenario, keep_log: bool = False) -> tuple[int, int, int]:
     """Run one replication; return (SimPy events, event-log events, work items born)."""
     sim = Simulation(scenario, keep_log=keep_log).run()
-    return simpy_events(sim.env), sim.recorder.count, sim.model.factory._next_id
+    return simpy_events(sim.env), sim.recorder.count, sim.items_made
 
 
 def tandem_line(stages: int, items: int, seed: int = 1) -> int:

@@ -5,12 +5,11 @@ A :class:`Game` runs two simulations of the same scenario on the same random num
 start after the scenario's warm-up (a running organisation, not an empty one) and advance
 together, so every difference between them comes from the player's decisions.
 
-Play is split into rounds (a quarter by default).  Switching a practice away from its
-baseline, hiring or reorganising costs effort in person-days (the catalogue's figure,
-``org.onboarding_person_days`` per hire, ``adoption.reorganisation_person_days`` per
-person for a new structure); with a budget, a round's investments are limited to it.
+Play is split into rounds (a quarter by default).  Moves cost effort in person-days
+(:func:`sim.rules.move_cost`); with a budget, a round's investments are limited to it.
 A round closes with a :class:`RoundReport`: the round's metrics for player and ghost,
-their DORA tiers, whether either was overloaded, the commands given, and a score.
+their DORA tiers, whether either was overloaded, the commands given, and a score.  The
+rules (costs, score, the limits on a game's settings) live in :mod:`sim.rules`.
 
 Where the time goes (:meth:`Game.value_stream`, :meth:`Game.ghost_value_stream`): both
 simulations stream their events into a :class:`~sim.metrics.valuestream.ValueStreamFold`,
@@ -20,150 +19,53 @@ read at any time without a log; the folds only read, so no number of the game ch
 A game is saved as scenario + seed + timestamped commands (JSON); loading replays the
 commands at their times, so the numbers are identical.  ``shipit run`` and ``compare``
 accept a saved game too (:func:`load_case`), turning a played game into a research case.
-The file format and every check made on reading it live in :mod:`sim.savegame` (its names
-are importable from here too); the limits on a game's settings (:func:`check_settings`)
-come from :mod:`sim.limits`, so no setting can make a game crash or spin.
+The file format, every check made on reading it and the replay of its moves live in
+:mod:`sim.savegame`.  The names of both modules are importable from here too.
 
 This module holds no UI: the Textual game (``tui``) and tests drive it.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .describe import describe_command, describe_structure
 from .errors import ScenarioError
-from .limits import (
-    BUDGET_PERSON_DAYS_MAX,
-    HORIZON_DAYS_MAX,
-    REPLICATIONS_MAX,
-    ROUND_DAYS_MIN,
-    ROUNDS_MAX,
-    SEED_MAX,
-    game_length_problem,
-    number_problem,
-    whole_problem,
-)
-from .metrics.tiers import TIER_RANK, tier_of
+from .metrics.tiers import tier_of
 from .metrics.valuestream import ValueStream, ValueStreamFold, value_stream
-from .model import (
-    Command,
-    ResizePool,
-    SetPractice,
-    Simulation,
-)
-from .model.commands import Reorganise, command_to_dict
+from .model import Command, Reorganise, Simulation
+from .model.flow import FlowStage
 from .model.simulation import PoolSnapshot
-from .overload import is_overloaded
-from .practices import BY_NAME, CATALOGUE, PILLARS, maturity_level
-from .savegame import SAVE_FORMAT, SAVE_VERSION, SavedGame, load_case, read_saved_game
+from .practices import CATALOGUE, PILLARS, maturity_level
+from .rules import (
+    IMPACT_PENALTY,
+    GameError,
+    RoundReport,
+    check_settings,
+    move_cost,
+    reorganisation_cost,
+    score,
+)
+from .savegame import (
+    SAVE_FORMAT,
+    SAVE_VERSION,
+    SavedGame,
+    load_case,
+    read_saved_game,
+    replay_moves,
+    saved_game_document,
+    write_saved_game,
+)
 from .scenario import Scenario
 from .tracker import FeedEntry, Tracker
 from .units import HOURS_PER_DAY
 
 DAILY_SNAPSHOTS = 120
 """Days of midnight pool snapshots kept: the longest trailing window the board can ask for."""
-IMPACT_PENALTY = 2.0
-"""Score points lost per share-weighted hour of user impact."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class GameError(ValueError):
-    """A move the rules do not allow now (over budget, game over); the message is for players."""
-
-
-@dataclass(frozen=True)
-class RoundReport:
-    """What a round did: metrics and tiers of player and ghost, commands, score."""
-
-    number: int
-    start_hours: float
-    end_hours: float
-    player: dict[str, Any]
-    ghost: dict[str, Any]
-    player_tiers: dict[str, str | None]
-    ghost_tiers: dict[str, str | None]
-    score: float
-    ghost_score: float
-    commands: list[tuple[float, Command]]
-    spent_person_days: float
-
-    @property
-    def player_overloaded(self) -> bool:
-        """Whether the player's backlog grew without bound this round (see
-        :mod:`sim.overload`): the tiers alone would hide it."""
-        return is_overloaded(self.player)
-
-    @property
-    def ghost_overloaded(self) -> bool:
-        """Whether the untouched organisation's backlog grew without bound this round."""
-        return is_overloaded(self.ghost)
-
-
-@dataclass(frozen=True)
-class FlowStage:
-    """One stage of the road: work waiting and in progress, and its people if it has any."""
-
-    name: str
-    queued: int
-    active: int
-    people_busy: int | None = None
-    people: int | None = None
-
-
-def score(metrics: dict[str, Any], tiers: dict[str, str | None]) -> float:
-    """A round's score: speed and stability, value delivered, harm done.
-
-    100 points per tier step on each of the four keys (low 0 … elite 300), plus one point
-    per change delivered to customers, minus :data:`IMPACT_PENALTY` points per
-    share-weighted hour of user impact (one hour with every user affected).  Documented in
-    ``docs/game.md``.
-    """
-    tier_points = sum(
-        100 * TIER_RANK[tier] for key, tier in tiers.items() if key != "overall" and tier
-    )
-    delivered = metrics.get("delivered") or 0
-    impact = metrics.get("user_impact_hours") or 0.0
-    return float(round(tier_points + delivered - IMPACT_PENALTY * impact))
-
-
-def check_settings(
-    *,
-    seed: Any,
-    round_days: Any,
-    rounds: Any,
-    budget_person_days: Any = None,
-    replication: Any = 0,
-) -> None:
-    """Refuse game settings outside :mod:`sim.limits` with one :class:`GameError` line.
-
-    A round lasts from :data:`~sim.limits.ROUND_DAYS_MIN` to
-    :data:`~sim.limits.HORIZON_DAYS_MAX` days, there are 1 to :data:`~sim.limits.ROUNDS_MAX`
-    rounds and at most :data:`~sim.limits.HORIZON_DAYS_MAX` days of play in all; the budget
-    is None or a finite number of person-days from 0 to
-    :data:`~sim.limits.BUDGET_PERSON_DAYS_MAX`; seed and replication are integers in range.
-    Without these a ``nan``, an ``inf`` or ``1e-300`` would crash or spin the game.
-    """
-    checks = (
-        ("seed", whole_problem(seed, 0, SEED_MAX)),
-        ("replication", whole_problem(replication, 0, REPLICATIONS_MAX - 1)),
-        ("round days", number_problem(round_days, ROUND_DAYS_MIN, HORIZON_DAYS_MAX)),
-        ("rounds", whole_problem(rounds, 1, ROUNDS_MAX)),
-        ("budget (person-days a round, or none)", None if budget_person_days is None
-         else number_problem(budget_person_days, 0, BUDGET_PERSON_DAYS_MAX)),
-    )  # fmt: skip
-    for name, problem in checks:
-        if problem:
-            raise GameError(f"{name}: {problem}")
-    problem = game_length_problem(rounds, round_days)
-    if problem:
-        raise GameError(problem)
 
 
 class Game:
@@ -311,27 +213,15 @@ class Game:
     # --- moves -------------------------------------------------------------------------
     def cost_of(self, command: Command) -> float:
         """Person-days of adoption, onboarding or reorganisation effort ``command`` would
-        cost now: what the round's budget is charged."""
-        if isinstance(command, Reorganise):
-            return self.reorganisation_cost(command.structure)
-        if isinstance(command, SetPractice):
-            practice = BY_NAME.get(command.practice)
-            current = self.practices().get(command.practice)
-            if practice is None or command.value in (practice.baseline, current):
-                return 0.0
-            return practice.adoption_effort_days
-        if isinstance(command, ResizePool):
-            hires = command.size - self.headcount().get(command.role, command.size)
-            return max(0, hires) * self.scenario.org.onboarding_person_days
-        return 0.0
+        cost now (:func:`~sim.rules.move_cost`): what the round's budget is charged."""
+        return move_cost(
+            command, self.scenario, self.practices(), self.headcount(), self.structure()
+        )
 
     def reorganisation_cost(self, structure: str) -> float:
         """Person-days a move into ``structure`` costs: every person's share of the
         reorganisation (as the model charges it), nothing if it is the structure now."""
-        if structure == self.structure():
-            return 0.0
-        people = sum(self.headcount().values())
-        return self.scenario.adoption.reorganisation_person_days * people
+        return reorganisation_cost(self.scenario, structure, self.headcount(), self.structure())
 
     @property
     def budget_left(self) -> float | None:
@@ -370,24 +260,19 @@ class Game:
 
     def practices(self) -> dict[str, Any]:
         """The player's current practice values (targets of any ramps in progress)."""
-        return self.player.model.policy.current()
+        return self.player.practices()
 
     def ramps(self) -> dict[str, float]:
         """Adoption progress 0..1 of the practices still ramping in."""
-        now = self.now
-        return {
-            name: min(1.0, max(0.0, (now - ramp.start) / (ramp.end - ramp.start)))
-            for name, ramp in self.player.model.policy.ramps().items()
-            if ramp.end > now
-        }
+        return self.player.ramps()
 
     def headcount(self) -> dict[str, int]:
         """People per role in the player's organisation."""
-        return dict(self.player.model.org.headcount)
+        return self.player.headcount()
 
     def structure(self) -> str:
         """The player's structure now: ``silos`` or ``cross_functional``."""
-        return str(self.player.model.org.structure)
+        return self.player.structure()
 
     def reorganisation_progress(self) -> float | None:
         """How far (0..1) people are through learning the structure of the last
@@ -400,30 +285,10 @@ class Game:
         return share if share < 1.0 else None
 
     def flow(self) -> list[FlowStage]:
-        """Work on the road now, stage by stage, with the people of each pool."""
-        org = self.player.model.org
-        lanes = self.player.model.lanes
-        stages = []
-        dev_name = "Development" if org.silos else "Teams (dev, test, ops)"
-        stages.append(
-            FlowStage(
-                dev_name,
-                sum(p.queued for p in org.dev),
-                sum(p.busy for p in org.dev),
-                sum(p.busy for p in org.dev),
-                sum(p.capacity for p in org.dev),
-            )
-        )
-        if org.silos:
-            stages.append(FlowStage("Testing (QA)", org.qa.queued, org.qa.busy, org.qa.busy,
-                                    org.qa.capacity))  # fmt: skip
-        stages.append(FlowStage("Waiting for release", sum(len(lane.ready) for lane in lanes), 0))
-        stages.append(FlowStage("Release & deploy", 0, sum(lane.releasing for lane in lanes)))
-        if org.silos:
-            stages.append(FlowStage("Operations", org.ops.queued, org.ops.busy, org.ops.busy,
-                                    org.ops.capacity))  # fmt: skip
-        stages.append(FlowStage("In production", 0, self._player_tracker.delivered_total))
-        return stages
+        """Work on the road now, stage by stage, with the people of each pool, and the
+        changes of demand that have reached production (warm-up included)."""
+        delivered = self._player_tracker.delivered_total
+        return [*self.player.flow(), FlowStage("In production", 0, delivered)]
 
     def feed(self, since: int = 0) -> list[FeedEntry]:
         """Feed entries from index ``since`` on (the board keeps its own position)."""
@@ -501,26 +366,11 @@ class Game:
     # --- saving ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The saved-game document: everything needed to replay the game exactly."""
-        return {
-            "format": SAVE_FORMAT,
-            "version": SAVE_VERSION,
-            "shipit_version": __version__,
-            "scenario": self.scenario.model_dump(mode="json"),
-            "scenario_hash": self.scenario.content_hash(),
-            "seed": self.seed,
-            "replication": self.replication,
-            "round_days": self.round_days,
-            "rounds": self.rounds,
-            "budget_person_days": self.budget_person_days,
-            "saved_at_hours": self.now,
-            "commands": [{"t": t, "command": command_to_dict(c)} for t, c in self.commands],
-        }
+        return saved_game_document(self)
 
     def save(self, path: Path) -> None:
         """Write the saved game (atomically: a failure leaves an older save intact)."""
-        from .outputs import atomic_write
-
-        atomic_write(Path(path), [json.dumps(self.to_dict(), indent=2) + "\n"])
+        write_saved_game(Path(path), self.to_dict())
 
     @classmethod
     def load(cls, path: Path, *, to_end: bool = True) -> Game:
@@ -541,22 +391,12 @@ class Game:
             )
         except GameError as exc:  # not expected: the file's bounds are the game's
             raise ScenarioError(source, "", str(exc)) from None
-        for index, (t, command) in enumerate(saved.commands):
-            while game.now < t - 1e-9 and not game.finished:
-                game.advance(t - game.now)
-            try:
-                game.apply(command)
-            except GameError as exc:
-                raise ScenarioError(source, f"commands.{index}", str(exc)) from None
-            except ScenarioError as exc:
-                raise ScenarioError(source, f"commands.{index}.{exc.key}", exc.problem) from None
-        if to_end:
-            while game.now < saved.saved_at_hours - 1e-9 and not game.finished:
-                game.advance(saved.saved_at_hours - game.now)
+        replay_moves(game, saved, source, to_end=to_end)
         return game
 
 
 __all__: Sequence[str] = (
+    "IMPACT_PENALTY",
     "SAVE_FORMAT",
     "SAVE_VERSION",
     "FeedEntry",

@@ -11,17 +11,19 @@ What is checked, in order:
 
 * the file: a regular file (a FIFO or a device is refused before it is opened) of at most
   :data:`SAVE_MAX_BYTES`, UTF-8, JSON, nested no deeper than Python can parse;
-* the document (:class:`SavedGameDocument`): ``format`` and ``version``, no unknown keys,
-  every number finite, of its type and within the bounds of :mod:`sim.limits` (seed,
-  replication, round length, rounds, budget), rounds × round days within
-  :data:`~sim.limits.HORIZON_DAYS_MAX`, the save time and every move's time from 0 to the
-  game's end (warm-up plus rounds), the moves in time order and at most
-  :data:`SAVED_MOVES_MAX` of them;
+* the document (:class:`~sim.savedocument.SavedGameDocument`, whose module holds the keys,
+  their bounds from :mod:`sim.limits` and the words for what each allows): ``format`` and
+  ``version``, no unknown keys, every number finite and in range, every move within the
+  game and in time order, at most :data:`~sim.savedocument.SAVED_MOVES_MAX` of them;
 * the scenario, validated like a scenario file (errors name ``scenario.<section>.<key>``),
   and its ``scenario_hash``: a file whose scenario was edited after saving is refused;
 * every command, through :func:`~sim.model.commands.command_from_dict` (errors name
   ``commands.N.command.<field>``), then the whole sequence against the organisation as
   the earlier commands leave it (:func:`~sim.model.commands.check_sequence`).
+
+Writing (:func:`saved_game_document`, :func:`write_saved_game`) and replaying the moves
+into a new game (:func:`replay_moves`) live here too, so :class:`sim.game.Game` knows
+nothing of the format.  The document's names are importable from here as well.
 """
 
 from __future__ import annotations
@@ -30,144 +32,37 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import ValidationError
 
+from . import __version__
 from .errors import ScenarioError
+from .fieldtext import show
 from .inputs import read_text_input
-from .limits import (
-    BUDGET_PERSON_DAYS_MAX,
-    HORIZON_DAYS_MAX,
-    REPLICATIONS_MAX,
-    ROUND_DAYS_MIN,
-    ROUNDS_MAX,
-    SEED_MAX,
-    game_length_problem,
+from .limits import HORIZON_DAYS_MAX
+from .loading import load_scenario
+from .model.commands import Command, check_sequence, command_from_dict, command_to_dict
+from .outputs import atomic_write
+from .rules import GameError
+from .savedocument import (
+    SAVE_FORMAT,
+    SAVE_VERSION,
+    SAVED_MOVES_MAX,
+    SavedGameDocument,
+    SavedMove,
+    explain_document,
 )
-from .loading import show, type_name, validate_data
-from .model.commands import Command, check_sequence, command_from_dict
 from .scenario import Scenario
 from .units import HOURS_PER_DAY
 
-SAVE_FORMAT = "shipit-game"
-"""The ``format`` of a saved game: what tells it from any other JSON file."""
-SAVE_VERSION = 1
-"""The ``version`` of the format written and read.  Keys are only ever added with a
-default, so every version-1 file written since the first release still reads."""
 SAVE_MAX_BYTES = 16 * 1024 * 1024
 """Largest saved game read: 16 MiB.  A ten-year game with a move every day is well under
 1 MiB; a larger file is a mistake (a log, a binary, ``/dev/zero``) and is refused."""
-SAVED_MOVES_MAX = 20_000
-"""Most moves in a saved game: a move every few hours for ten years.  More cannot come
-from a person playing, and would only make replay slow."""
 RUN_MARGIN_DAYS = 1.0
 """A game replayed by ``shipit run`` runs at least this long past its last move, so the
 move's effect is seen (and ``run.days`` must cover it: at most
 :data:`~sim.limits.HORIZON_DAYS_MAX`)."""
-_TIME_SLACK_HOURS = 1e-6
-"""Rounding a game's clock may add to its end (its rounds are summed in floating point)."""
-
-StrictInt = Annotated[int, Strict()]
-StrictFloat = Annotated[float, Strict()]
-"""A number written as a number (an integer is fine): no strings, no booleans."""
-
-
-class _Closed(BaseModel):
-    """No unknown keys, no ``nan`` or ``inf`` anywhere."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-
-class SavedMove(_Closed):
-    """One move: when (hours since t = 0, warm-up included) and what (a command table,
-    read by :func:`~sim.model.commands.command_from_dict`)."""
-
-    t: StrictFloat = Field(ge=0)
-    command: dict[str, Any]
-
-
-class SavedGameDocument(_Closed):
-    """The saved-game JSON document, checked key by key (see the module notes)."""
-
-    format: Literal["shipit-game"]
-    version: Literal[1]
-    shipit_version: Annotated[str, Strict(), Field(max_length=100)] | None = None
-    """The version that saved the game (informative: files of other versions read)."""
-    scenario: Scenario
-    scenario_hash: Annotated[str, Strict(), Field(pattern=r"^[0-9a-f]{64}$")]
-    seed: StrictInt = Field(ge=0, le=SEED_MAX)
-    replication: StrictInt = Field(ge=0, lt=REPLICATIONS_MAX)
-    round_days: StrictFloat = Field(ge=ROUND_DAYS_MIN, le=HORIZON_DAYS_MAX)
-    rounds: StrictInt = Field(ge=1, le=ROUNDS_MAX)
-    budget_person_days: StrictFloat | None = Field(ge=0, le=BUDGET_PERSON_DAYS_MAX)
-    saved_at_hours: StrictFloat = Field(ge=0)
-    commands: list[SavedMove] = Field(max_length=SAVED_MOVES_MAX)
-
-    @property
-    def start_hours(self) -> float:
-        """When play starts: the end of the scenario's warm-up."""
-        return self.scenario.run.warmup_days * HOURS_PER_DAY
-
-    @property
-    def end_hours(self) -> float:
-        """When the game's last round closes (hours since t = 0)."""
-        return self.start_hours + self.rounds * self.round_days * HOURS_PER_DAY
-
-    @model_validator(mode="after")
-    def _within_the_game(self) -> SavedGameDocument:
-        problem = game_length_problem(self.rounds, self.round_days)
-        if problem:
-            raise _rule("rounds", problem)
-        end = self.end_hours
-        if self.saved_at_hours > end + _TIME_SLACK_HOURS:
-            raise _rule(
-                "saved_at_hours",
-                f"{self.saved_at_hours:g} is after the game's end; allowed: 0 to {end:g} "
-                f"hours (warm-up plus {self.rounds} rounds of {self.round_days:g} days)",
-            )
-        previous = 0.0
-        for index, move in enumerate(self.commands):
-            if move.t > end + _TIME_SLACK_HOURS:
-                raise _rule(
-                    f"commands.{index}.t",
-                    f"{move.t:g} is after the game's end; allowed: 0 to {end:g} hours",
-                )
-            if move.t < previous:
-                raise _rule(
-                    f"commands.{index}.t",
-                    f"{move.t:g} is before the move above it ({previous:g}); commands must "
-                    "be in time order",
-                )
-            previous = move.t
-        return self
-
-
-def _rule(key: str, problem: str) -> PydanticCustomError:
-    """A rule across keys broke: pydantic carries the key and the problem to the message."""
-    return PydanticCustomError("saved_game", "{key}: {problem}", {"key": key, "problem": problem})
-
-
-_EXPECTED: dict[str, str] = {
-    "format": f'"{SAVE_FORMAT}"',
-    "version": f"{SAVE_VERSION}",
-    "shipit_version": 'a version string, e.g. "0.1.0"',
-    "scenario": "a scenario table, as shipit play writes it",
-    "scenario_hash": "the scenario's SHA-256, 64 lowercase hex digits, as shipit play writes it",
-    "seed": f"an integer from 0 to {SEED_MAX}",
-    "replication": f"an integer from 0 to {REPLICATIONS_MAX - 1}",
-    "round_days": f"a number of days from {ROUND_DAYS_MIN:g} to {HORIZON_DAYS_MAX:g}",
-    "rounds": f"an integer from 1 to {ROUNDS_MAX}",
-    "budget_person_days": (
-        f"null (no budget) or a number of person-days from 0 to {BUDGET_PERSON_DAYS_MAX:g}"
-    ),
-    "saved_at_hours": "a number of hours from 0 to the game's end",
-    "commands": f'a list of at most {SAVED_MOVES_MAX} moves {{"t": hours, "command": {{...}}}}',
-    "t": "a number of hours from 0 to the game's end, in time order",
-    "command": 'a command table, e.g. {"type": "set_practice", "practice": ..., "value": ...}',
-}
-"""What each key allows, in words (from the same limits the model checks)."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +77,90 @@ class SavedGame:
     budget_person_days: float | None
     saved_at_hours: float
     commands: list[tuple[float, Command]] = field(default_factory=list)
+
+
+class PlayedGame(Protocol):
+    """What a saved game records of a game in play (:class:`sim.game.Game` is one)."""
+
+    scenario: Scenario
+    seed: int
+    replication: int
+    round_days: float
+    rounds: int
+    budget_person_days: float | None
+    commands: list[tuple[float, Command]]
+    """The moves so far: (simulated hours since t = 0, command)."""
+
+    @property
+    def now(self) -> float:
+        """Simulated hours since t = 0: when the game is saved."""
+        ...
+
+
+class ReplayingGame(PlayedGame, Protocol):
+    """A game a saved game's moves are replayed into (:class:`sim.game.Game` is one)."""
+
+    @property
+    def finished(self) -> bool:
+        """All rounds played: the clock stops."""
+        ...
+
+    def advance(self, hours: float) -> object:
+        """Run ``hours`` further (stopping at the round's end)."""
+        ...
+
+    def apply(self, command: Command) -> None:
+        """Make a move now, or raise :class:`~sim.rules.GameError` or
+        :class:`~sim.errors.ScenarioError` if the rules or the scenario refuse it."""
+        ...
+
+
+def replay_moves(
+    game: ReplayingGame, saved: SavedGame, source: str, *, to_end: bool = True
+) -> None:
+    """Make ``saved``'s moves in ``game`` (started with its settings) at their times.
+
+    With ``to_end`` the game then runs on to the time it was saved.  A move the game
+    refuses (not expected: reading checked them) is one :class:`ScenarioError` naming
+    ``source`` and the move (``commands.N``, then the scenario key if the model named one).
+    """
+    for index, (t, command) in enumerate(saved.commands):
+        while game.now < t - 1e-9 and not game.finished:
+            game.advance(t - game.now)
+        try:
+            game.apply(command)
+        except GameError as exc:
+            raise ScenarioError(source, f"commands.{index}", str(exc)) from None
+        except ScenarioError as exc:
+            raise ScenarioError(source, f"commands.{index}.{exc.key}", exc.problem) from None
+    if to_end:
+        while game.now < saved.saved_at_hours - 1e-9 and not game.finished:
+            game.advance(saved.saved_at_hours - game.now)
+
+
+def saved_game_document(game: PlayedGame) -> dict[str, Any]:
+    """The saved-game document of ``game``: everything needed to replay it exactly
+    (the JSON :func:`read_saved_game` reads back; its keys are :class:`SavedGameDocument`'s)."""
+    return {
+        "format": SAVE_FORMAT,
+        "version": SAVE_VERSION,
+        "shipit_version": __version__,
+        "scenario": game.scenario.model_dump(mode="json"),
+        "scenario_hash": game.scenario.content_hash(),
+        "seed": game.seed,
+        "replication": game.replication,
+        "round_days": game.round_days,
+        "rounds": game.rounds,
+        "budget_person_days": game.budget_person_days,
+        "saved_at_hours": game.now,
+        "commands": [{"t": t, "command": command_to_dict(c)} for t, c in game.commands],
+    }
+
+
+def write_saved_game(path: Path, document: dict[str, Any]) -> None:
+    """Write a saved-game document as indented JSON, atomically (a failure leaves an
+    older save at ``path`` intact)."""
+    atomic_write(path, [json.dumps(document, indent=2) + "\n"])
 
 
 def read_saved_game(path: Path) -> SavedGame:
@@ -215,7 +194,7 @@ def _read(text: str, source: str) -> SavedGame:
     try:
         document = SavedGameDocument.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, data, source) from None
+        raise explain_document(exc, data, source) from None
     _check_hash(data["scenario"], document, source)
     commands = [
         (move.t, command_from_dict(move.command, source, key=f"commands.{index}.command"))
@@ -250,52 +229,6 @@ def _check_hash(stored: dict[str, Any], document: SavedGameDocument, source: str
     )
 
 
-def _explain(exc: ValidationError, data: dict[str, Any], source: str) -> ScenarioError:
-    """pydantic's first error about the document as one line: the key path and what the
-    key allows.  Errors inside the scenario read as they would in a scenario file."""
-    error = exc.errors(include_url=False)[0]
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    key = ".".join(str(part) for part in loc)
-    if kind == "saved_game":
-        ctx = error.get("ctx") or {}
-        return ScenarioError(source, str(ctx.get("key", "")), str(ctx.get("problem", "")))
-    if loc[:1] == ("scenario",) and (len(loc) > 1 or kind == "value_error"):
-        try:
-            validate_data(data["scenario"], source)
-        except ScenarioError as inner:
-            return ScenarioError(
-                source, f"scenario.{inner.key}" if inner.key else "scenario", inner.problem
-            )
-    name = str(loc[-1]) if loc and not isinstance(loc[-1], int) else str(loc[0] if loc else "")
-    if len(loc) == 2 and loc[0] == "commands":
-        name = "move"
-    expected = _EXPECTED.get(name, '{"t": hours, "command": {...}}')
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        where = SavedMove if loc[:1] == ("commands",) else SavedGameDocument
-        return ScenarioError(source, key, f"unknown key; allowed: {', '.join(where.model_fields)}")
-    if kind == "missing":
-        return ScenarioError(source, key, f"missing; expected {expected}")
-    if kind == "too_long":
-        return ScenarioError(source, key, f"too many moves; allowed: {expected}")
-    if kind == "finite_number":
-        problem = f"{show(value)} is not a finite number; allowed: {expected}"
-        return ScenarioError(source, key, problem)
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return ScenarioError(source, key, f"{show(value)} is out of range; allowed: {expected}")
-    if kind == "int_type" and isinstance(value, float) and value.is_integer():
-        problem = f"expected {expected}, got {show(value)} (a float); write it as an integer"
-        return ScenarioError(source, key, problem)
-    if isinstance(value, dict):
-        shown = "a table"
-    elif isinstance(value, list):
-        shown = f"an array of {len(value)}"
-    else:
-        shown = f"{show(value)} ({type_name(value)})"
-    return ScenarioError(source, key, f"expected {expected}, got {shown}")
-
-
 def load_case(ref: str) -> tuple[Scenario, list[tuple[float, Command]]]:
     """A scenario reference or a saved game: the scenario and the commands to replay.
 
@@ -307,8 +240,6 @@ def load_case(ref: str) -> tuple[Scenario, list[tuple[float, Command]]]:
     (a long game after a long warm-up) is refused with one line; ``shipit play --replay``
     still replays the whole game.
     """
-    from .loading import load_scenario
-
     if not ref.endswith(".json"):
         return load_scenario(ref), []
     saved = read_saved_game(Path(ref))
@@ -341,9 +272,14 @@ __all__ = [
     "SAVE_FORMAT",
     "SAVE_MAX_BYTES",
     "SAVE_VERSION",
+    "PlayedGame",
+    "ReplayingGame",
     "SavedGame",
     "SavedGameDocument",
     "SavedMove",
     "load_case",
     "read_saved_game",
+    "replay_moves",
+    "saved_game_document",
+    "write_saved_game",
 ]

@@ -167,7 +167,7 @@ def test_structure_and_release_lanes_are_separate_choices():
 
 MODEL = Path(__file__).resolve().parent.parent / "sim" / "model"
 ORDER = ["items", "pool", "policy", "organisation", "commands", "context", "development",
-         "production", "release", "simulation"]  # fmt: skip
+         "incidents", "security", "production", "release", "flow", "simulation"]  # fmt: skip
 """Lowest layer first: a module may import (at run time) only modules before it."""
 
 
@@ -184,3 +184,8 @@ def _runtime_imports(path: Path) -> set[str]:
 def test_model_imports_run_one_way(module):
     allowed = set(ORDER[: ORDER.index(module)])
     assert _runtime_imports(MODEL / f"{module}.py") <= allowed
+
+
+def test_every_model_module_has_a_place_in_the_order():
+    """A new module of sim/model joins :data:`ORDER`, so its imports are checked too."""
+    assert set(ORDER) == {path.stem for path in MODEL.glob("*.py")} - {"__init__"}

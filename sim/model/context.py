@@ -9,7 +9,8 @@ This module imports no stage: the stages (:mod:`~sim.model.development`,
 :mod:`~sim.model.release`, :mod:`~sim.model.production`) take a :class:`Model` and import
 it for type checking only, and :class:`~sim.model.simulation.Simulation` wires the release
 lanes in (typed here by the :class:`Lanes` protocol).  Imports run one way: simulation →
-release → production → development → context → organisation, policy, pool → items.
+release → production → security → incidents → development → context → organisation,
+policy, pool → items.
 """
 
 from __future__ import annotations

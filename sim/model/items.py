@@ -176,6 +176,11 @@ class ItemFactory:
         self._draw_effort = draws[w.effort_distribution]
         """Effort in person-days from the effort stream: the distribution chosen once."""
 
+    @property
+    def items_made(self) -> int:
+        """Work items born so far, all origins (the next item's id)."""
+        return self._next_id
+
     def _streams_for(self, origin: str) -> tuple[Stream, ...]:
         """The named streams of one origin, looked up once and cached."""
         cached = self._cache.get(origin)

@@ -16,9 +16,11 @@ observability, slower when ops must escalate to a dev team — and restores serv
 off, or fixing forward through the pipeline (so a slow pipeline means a slow restore).
 Rolled-back changes that were not faulty go out again at the lane's next deployment
 opportunity (:meth:`sim.model.release.Lane.redeploy`); the faulty ones are reworked first.
-Incidents with no change behind them (capacity, dependencies, hardware) and exploited
-security weaknesses are repaired in place.  After a restore, a blameless culture files an
-improvement action for the team whose incident it was.
+After a restore, a blameless culture files an improvement action for the team whose
+incident it was.  Incidents with no change behind them (capacity, dependencies, hardware)
+are repaired in place (:mod:`sim.model.incidents`, which also holds the on-call, restore
+and postmortem steps shared with a failed deployment); a change that goes live with a
+security weakness starts its race between patch and exploit (:mod:`sim.model.security`).
 """
 
 from __future__ import annotations
@@ -26,22 +28,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..events import Kind
-from ..units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR
+from ..units import MINUTES_PER_HOUR
 from .development import rework, spawn
+from .incidents import on_call, postmortem, restore_hours, severity_of
 from .items import Patch, Priority, Process, WorkItem
+from .security import weakness
 
 # Event kinds bound once: an enum member lookup costs ~50 ns, and these run per change.
 _DELIVERED = Kind.DELIVERED
 _DEPLOYED = Kind.DEPLOYED
 _DIAGNOSED = Kind.DIAGNOSED
-_DIAGNOSIS_STARTED = Kind.DIAGNOSIS_STARTED
 _IMPACT_CHANGED = Kind.IMPACT_CHANGED
 _INCIDENT_DETECTED = Kind.INCIDENT_DETECTED
 _INCIDENT_OPENED = Kind.INCIDENT_OPENED
 _INCIDENT_RESTORED = Kind.INCIDENT_RESTORED
 _RETURNED = Kind.RETURNED
-_WEAKNESS_CLOSED = Kind.WEAKNESS_CLOSED
-_WEAKNESS_EXPLOITED = Kind.WEAKNESS_EXPLOITED
 _WEAKNESS_LIVE = Kind.WEAKNESS_LIVE
 
 if TYPE_CHECKING:
@@ -81,16 +82,6 @@ class Failure(NamedTuple):
     method: str
 
 
-def severity_of(u: float, shares: tuple[float, ...]) -> int:
-    """Severity 1 (worst) .. 4 from a uniform draw and the severity mix."""
-    total = 0.0
-    for index, share in enumerate(shares):
-        total += share
-        if u < total:
-            return index + 1
-    return len(shares)
-
-
 def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], manual: bool) -> str:
     """The quickest way back the current practices allow for this failed deployment.
 
@@ -122,7 +113,7 @@ def restore_method(m: Model, faults: list[Fault], defective: list[WorkItem], man
     if not feasible:
         return "fix_forward"
     # Timed as the restore will take them (none of these methods draws a random number).
-    return min(feasible, key=lambda method: _restore_hours(m, method, "change"))
+    return min(feasible, key=lambda method: restore_hours(m, method, "change"))
 
 
 def clean_deployment(
@@ -257,7 +248,7 @@ def respond(m: Model, failure: Failure) -> Process:
     if automatic:
         yield env.timeout(m.s.progressive.auto_rollback_minutes / MINUTES_PER_HOUR)
     else:
-        req = yield from _on_call(m, first.incident, team, "change")
+        req = yield from on_call(m, first.incident, team, "change")
         n = max(1, len(items))
         hours = (
             m.streams["change.diagnosis"].lognormal_median(
@@ -291,7 +282,7 @@ def respond(m: Model, failure: Failure) -> Process:
                 fix.delivered_event = patch.delivered
             yield patch.delivered
         else:
-            yield env.timeout(_restore_hours(m, method, "change"))
+            yield env.timeout(restore_hours(m, method, "change"))
             req.pool.release(req)
     restored[0] = True
     for fault in faults:
@@ -337,49 +328,6 @@ def _noticed(m: Model, order: list[Fault], restored: list[bool]) -> Process:
         m.emit(_INCIDENT_DETECTED, fault.incident, {"by": fault.by})
 
 
-def _on_call(m: Model, incident: int, team: int, family: str) -> Process:
-    """Escalate (later in a blame culture) and pull an on-call engineer off their work.
-
-    ``family`` (change, background, security, injected) keys the random streams, so
-    incidents of one family never shift the draws of another (common random numbers).
-    """
-    env = m.env
-    if m.policy.get("postmortems") == "blame":
-        delay = m.streams[f"{family}.blame"].lognormal_median(
-            m.s.detection.blame_delay_hours_median, m.s.incidents.duration_sigma
-        )
-        if delay > 0:
-            yield env.timeout(delay)
-    pool = m.org.ops_pool(team)
-    req = pool.request(Priority.URGENT, "unplanned", team=team, role="ops")
-    yield req
-    m.emit(_DIAGNOSIS_STARTED, incident, {"pool": req.pool.name})
-    return req
-
-
-def _restore_hours(m: Model, method: str, family: str) -> float:
-    """Hours one restore action takes (the on-call engineer is busy throughout)."""
-    p = m.s.progressive
-    if method == "flag_off":
-        return p.flag_off_minutes / MINUTES_PER_HOUR
-    if method == "blue_green":
-        return p.blue_green_switch_minutes / MINUTES_PER_HOUR
-    if method == "rollback":
-        return p.auto_rollback_minutes / MINUTES_PER_HOUR
-    if method == "manual_rollback":
-        return m.s.recovery.manual_rollback_hours
-    return m.streams[f"{family}.repair"].lognormal_median(
-        m.s.incidents.repair_hours_median, m.s.incidents.duration_sigma
-    )
-
-
-def postmortem(m: Model, severity: int, team: int) -> None:
-    """A blameless review of a serious enough incident files an improvement action."""
-    learning = m.s.learning
-    if m.policy.get("postmortems") == "blameless" and severity <= learning.min_severity:
-        spawn(m, "improvement", learning.improvement_effort_days, team)
-
-
 def deliver(m: Model, items: list[WorkItem], batch: int) -> None:
     """Changes are live for all users: learning, weaknesses and patches take effect.
 
@@ -414,134 +362,3 @@ def undeliver(m: Model, item: WorkItem) -> None:
     if item.live:
         item.live = False
         m.in_system += 1
-
-
-def service_of(m: Model, team: int) -> int:
-    """The service a team's work runs in: its own, or the one shared system."""
-    return 0 if m.coupled() else team
-
-
-def incident(
-    m: Model,
-    number: int,
-    cause: str,
-    severity: int,
-    share: float,
-    detect_hours: float,
-    by: str,
-    team: int,
-    service: int,
-) -> Process:
-    """Incident ``number`` with no change behind it: detect, respond, repair in place."""
-    env = m.env
-    m.emit(
-        _INCIDENT_OPENED,
-        number,
-        {
-            "cause": cause,
-            "severity": severity,
-            "share": share,
-            "users": share / m.services(),
-            "service": service,
-            "batch": -1,
-            "change": False,
-        },
-    )
-    yield env.timeout(detect_hours)
-    m.emit(_INCIDENT_DETECTED, number, {"by": by})
-    family = cause
-    req = yield from _on_call(m, number, team, family)
-    hours = (
-        m.streams[f"{family}.diagnosis"].lognormal_median(
-            m.s.recovery.diagnosis_hours_median, m.s.incidents.duration_sigma
-        )
-        * m.policy.diagnosis_factor()
-    )
-    yield env.timeout(hours)
-    m.emit(_DIAGNOSED, number, {})
-    yield env.timeout(_restore_hours(m, "repair", family))
-    req.pool.release(req)
-    m.emit(_INCIDENT_RESTORED, number, {"method": "repair", "share": 0.0, "users": 0.0})
-    postmortem(m, severity, team)
-
-
-def background_incidents(m: Model, factor: float = 1.0, days: float | None = None) -> Process:
-    """Capacity, dependency and hardware failures: a Poisson stream per service.
-
-    The rate is ``incidents.background_per_week`` for each service in use (times
-    ``factor - 1`` during a traffic spike, from its own ``spike`` stream, so the ordinary
-    background incidents are the same as without it).
-    """
-    env = m.env
-    spike = days is not None
-    rate = m.s.incidents.background_per_week * ((factor - 1.0) if spike else 1.0)
-    if rate <= 0:
-        return
-    end = env.now + days * HOURS_PER_DAY if days is not None else float("inf")
-    family = "spike" if spike else "background"
-    stream = m.streams[family]
-    teams = m.org.teams
-    while True:
-        services = m.services()
-        yield env.timeout(stream.exponential(HOURS_PER_WEEK / (rate * services)))
-        if env.now >= end:
-            return
-        severity = severity_of(stream.uniform(), m.s.incidents.severity_shares)
-        u = stream.uniform()
-        services = m.services()
-        service = int(u * services)
-        team = service if services == teams else int(u * teams)
-        detect_hours, by = m.policy.detection(m.streams[f"{family}.detection"])
-        share = m.s.incidents.impacted_share[severity - 1]
-        number = m.next_incident_id()
-        env.process(
-            incident(m, number, "background", severity, share, detect_hours, by, team, service)
-        )
-
-
-def weakness(m: Model, item: WorkItem) -> Process:
-    """A live security weakness: found and patched through the pipeline, or exploited."""
-    env = m.env
-    sec = m.s.security
-    sigma = m.s.incidents.duration_sigma
-    exploit_in = (
-        m.streams["exploit"].exponential(DAYS_PER_YEAR * HOURS_PER_DAY / sec.exploit_per_year)
-        if sec.exploit_per_year > 0
-        else float("inf")
-    )
-    found_in = m.streams["discovery"].lognormal_median(
-        sec.discovery_days_median * HOURS_PER_DAY, sigma
-    )
-    if found_in < exploit_in:
-        yield env.timeout(found_in)
-        patch = _patch(m, item)
-        assert patch.delivered_event is not None
-        outcome = yield patch.delivered_event | env.timeout(exploit_in - found_in)
-        if patch.delivered_event in outcome:
-            m.emit(_WEAKNESS_CLOSED, item.id, {"by": "patch"})
-            return
-    else:
-        yield env.timeout(exploit_in)
-        patch = None
-    number = m.next_incident_id()
-    m.emit(_WEAKNESS_EXPLOITED, item.id, {"incident": number})
-    detect = m.streams["breach"].lognormal_median(
-        sec.breach_detection_days_median * HOURS_PER_DAY, sigma
-    )
-    service = service_of(m, item.team)
-    yield env.process(
-        incident(m, number, "security", 2, sec.breach_share, detect, "customer", item.team, service)
-    )
-    if patch is None:
-        patch = _patch(m, item)
-    assert patch.delivered_event is not None
-    if not patch.delivered_event.triggered:
-        yield patch.delivered_event
-    m.emit(_WEAKNESS_CLOSED, item.id, {"by": "patch"})
-
-
-def _patch(m: Model, item: WorkItem) -> WorkItem:
-    patch = spawn(m, "security", m.s.security.patch_effort_days, item.team)
-    patch.target = item
-    patch.delivered_event = m.env.event()
-    return patch

@@ -42,8 +42,9 @@ from .commands import (
 )
 from .context import WORK_DAY_HOURS, Model
 from .development import spawn
+from .flow import FlowStage, flow_stages
+from .incidents import background_incidents, incident
 from .items import Priority, Process
-from .production import background_incidents, incident
 from .release import Lane
 
 
@@ -82,7 +83,8 @@ class Simulation:
         self.recorder = Recorder(self.env, sinks, log=self.log, folds=[self.fold, *folds])
         self.streams = Streams(self.seed, replication)
         self.model = Model(scenario, self.env, self.streams, self.recorder)
-        self.model.lanes = [Lane(self.model, i) for i in range(scenario.org.teams)]
+        self._lanes = [Lane(self.model, i) for i in range(scenario.org.teams)]
+        self.model.lanes = list(self._lanes)
         self.effective = scenario
         """The scenario as the commands so far have changed it (practices, headcount,
         structure): what the next command is validated against."""
@@ -173,7 +175,7 @@ class Simulation:
             m.policy.start_learning(ramp)
             for team in range(m.org.teams):
                 self.env.process(self._adoption_work(team, effort / m.org.teams))
-        for lane in m.lanes:
+        for lane in self._lanes:
             lane.poke()
 
     def _resistance(self) -> float:
@@ -289,6 +291,38 @@ class Simulation:
             for key, value in pool.snapshot().items():
                 hours[key] = hours.get(key, 0.0) + value
         return snapshots
+
+    # --- the organisation now (read-only views) -------------------------------------------
+    def practices(self) -> dict[str, Any]:
+        """Practice values set now (the targets of any ramps in progress), a copy."""
+        return self.model.policy.current()
+
+    def ramps(self) -> dict[str, float]:
+        """Adoption progress 0..1 of the practices still ramping in, by practice name."""
+        now = self.env.now
+        return {
+            name: min(1.0, max(0.0, (now - ramp.start) / (ramp.end - ramp.start)))
+            for name, ramp in self.model.policy.ramps().items()
+            if ramp.end > now
+        }
+
+    def headcount(self) -> dict[str, int]:
+        """People per role now (``developers``, ``testers``, ``ops``), a copy."""
+        return dict(self.model.org.headcount)
+
+    def structure(self) -> str:
+        """The organisation's structure now: ``silos`` or ``cross_functional``."""
+        return str(self.model.org.structure)
+
+    def flow(self) -> list[FlowStage]:
+        """Work on the road now, stage by stage, with the people of each pool (what has
+        reached production is not a stage here: see :func:`~sim.model.flow.flow_stages`)."""
+        return flow_stages(self.model.org, self._lanes)
+
+    @property
+    def items_made(self) -> int:
+        """Work items born so far, all origins (demand, hotfixes, improvement actions, patches)."""
+        return self.model.factory.items_made
 
     # --- results ---------------------------------------------------------------------------
     def snapshot(self) -> PoolSnapshot:
