@@ -40,6 +40,7 @@ from ..errors import ScenarioError
 from ..model import Simulation
 from ..scenario import Scenario, WorkloadConfig
 from ..units import HOURS_PER_DAY, HOURS_PER_WEEK
+from .binning import counts_per_period
 
 
 @dataclass(frozen=True)
@@ -154,10 +155,9 @@ def weekly_cv(hours: np.ndarray, span_hours: float) -> float | None:
     """Coefficient of variation of the counts per whole week of events at ``hours`` (from
     0, the span's start; a last partial week left out): how bursty the work is."""
     weeks = int(span_hours // HOURS_PER_WEEK)
-    inside = hours[(hours >= 0) & (hours < weeks * HOURS_PER_WEEK)]
     if weeks < 2:
         return None
-    counts = np.bincount((inside // HOURS_PER_WEEK).astype(int), minlength=weeks)
+    counts = counts_per_period(hours, HOURS_PER_WEEK, weeks)
     mean = counts.mean()
     return float(counts.std(ddof=1) / mean) if mean > 0 else None
 

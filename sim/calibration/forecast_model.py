@@ -34,29 +34,42 @@ Determinism: replication ``r`` uses the scenario's ``run.seed`` and replication 
 ``r`` (``0 .. replications - 1``), whatever the number of workers; replications run on
 :func:`sim.workers.executor` in chunks and come back in order.  The forecast's ``seed``
 is the scenario's ``run.seed``.
+
+The answers are in :mod:`.forecast_model_results`, one replication in
+:mod:`.forecast_replication`; this module checks the question, runs the replications and
+makes the forecast.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ..errors import ScenarioError
 from ..limits import HORIZON_DAYS_MAX, REPLICATIONS_MAX
-from ..metrics.fold import MetricsFold
-from ..model import Command, Simulation
 from ..scenario import Scenario
 from ..units import HOURS_PER_DAY
 from ..workers import executor
-from .forecast import ITEMS_MAX, PERIOD_DAYS, HowMany, Period, When
+from .forecast_model_results import COUNTED, METHOD, ModelHowMany, ModelSource, ModelWhen
+from .forecast_periods import (
+    ITEMS_MAX,
+    PERIOD_DAYS,
+    Period,
+    check_period,
+    check_whole,
+    forecast_error,
+)
+from .forecast_replication import (
+    Moves,
+    check_moves,
+    delivered_within,
+    first_deliveries,
+    periods_to_deliver,
+    shift_moves,
+)
 
 REPLICATIONS_DEFAULT = 500
 """Replications of a model forecast unless asked otherwise.  The 85 % answer's share of
@@ -68,150 +81,39 @@ CHUNKS_PER_WORKER = 8
 """Jobs per worker process: replications go out in chunks (less pickling than one job
 per replication, progress still moves)."""
 
-METHOD = "simulation of a scenario: one trial per replication"
-"""The ``method`` of a model forecast's JSON (the history forecasts': a bootstrap)."""
-
-COUNTED = "work items of every origin reaching production for the first time"
-"""What a model forecast counts as a change delivered (see the module notes)."""
-
-SOURCE = "forecast"
-"""The ``source`` of every :class:`~sim.errors.ScenarioError` raised here."""
-
-Moves = Sequence[tuple[float, Command]]
-"""Timestamped commands: hours since the start of the run, and the command."""
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class ModelSource:
-    """What a model forecast simulated: for its table, its JSON and its chart."""
-
-    scenario: str
-    """The scenario's name."""
-    scenario_hash: str
-    """:meth:`~sim.scenario.Scenario.content_hash` of the scenario as simulated (its
-    ``run.days`` set to the warm-up plus the forecast's run)."""
-    warmup_days: float
-    """Days simulated before the forecast starts (the scenario's ``run.warmup_days``)."""
-    run_days: float
-    """Days each replication could run at most, warm-up included (``run.days``)."""
-    overrides: tuple[str, ...] = ()
-    """``section.key=value`` overrides applied to the scenario (``--set``)."""
-    moves: int = 0
-    """Commands applied during each replication (a saved game's moves)."""
-    saved_game: str | None = None
-    """Where the moves came from, if from a saved game."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario,
-            "scenario_hash": self.scenario_hash,
-            "warmup_days": self.warmup_days,
-            "run_days": self.run_days,
-            "overrides": list(self.overrides),
-            "moves": self.moves,
-            "saved_game": self.saved_game,
-            "counted": COUNTED,
-        }
-
-
-def _model_dict(document: dict[str, Any], source: ModelSource | None) -> dict[str, Any]:
-    """A forecast's JSON with the history's keys replaced by the model's."""
-    out = {k: v for k, v in document.items() if not k.startswith("history")}
-    out["method"] = METHOD
-    out["replications"] = document["trials"]
-    out["simulated"] = None if source is None else source.as_dict()
-    return out
-
-
-def _note(trials: int, seed: int, source: ModelSource | None) -> str:
-    """``"500 replications of textual (warm-up 30 days), seed 1"``: the chart's note (its
-    title says what was changed)."""
-    what = "the scenario"
-    if source is not None:
-        what = f"{source.scenario} (warm-up {source.warmup_days:g} days)"
-    return f"{trials:,} replications of {what}, seed {seed}"
-
-
-@dataclass(frozen=True, eq=False)
-class ModelHowMany(HowMany):
-    """:class:`~.forecast.HowMany` answered by replications of a scenario."""
-
-    model: ModelSource | None = None
-    """What was simulated."""
-
-    def trials_note(self) -> str:
-        """Where the trials came from, for the chart: ``"500 replications of …, seed 1"``."""
-        return _note(self.trials, self.seed, self.model)
-
-    def as_dict(self) -> dict[str, Any]:
-        """As :meth:`HowMany.as_dict`, with ``simulated`` for the history's keys."""
-        return _model_dict(super().as_dict(), self.model)
-
-
-@dataclass(frozen=True, eq=False)
-class ModelWhen(When):
-    """:class:`~.forecast.When` answered by replications of a scenario."""
-
-    model: ModelSource | None = None
-    """What was simulated."""
-
-    def trials_note(self) -> str:
-        """Where the trials came from, for the chart."""
-        return _note(self.trials, self.seed, self.model)
-
-    def as_dict(self) -> dict[str, Any]:
-        """As :meth:`When.as_dict`, with ``simulated`` for the history's keys."""
-        return _model_dict(super().as_dict(), self.model)
-
 
 # --------------------------------------------------------------------------- checks
 
 
-def _fail(key: str, problem: str) -> ScenarioError:
-    return ScenarioError(SOURCE, key, problem)
-
-
-def _whole(key: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, np.integer):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _fail(key, f"expected a whole number >= {low:,} and <= {high:,}, got {value!r}")
-    return value
-
-
-def _period_hours(period: Period) -> float:
-    if period not in PERIOD_DAYS:
-        raise _fail("period", f"expected 'day' or 'week', got {period!r}")
-    return PERIOD_DAYS[period] * HOURS_PER_DAY
+def hours_per_period(period: object) -> float:
+    """Hours in one ``period`` (``"day"`` or ``"week"``), or a one-line error."""
+    return PERIOD_DAYS[check_period(period)] * HOURS_PER_DAY
 
 
 def model_max_periods(scenario: Scenario, period: Period = "week") -> int:
     """Most periods a model forecast can run after the scenario's warm-up: a run lasts at
     most :data:`~sim.limits.HORIZON_DAYS_MAX` days, warm-up included."""
     days = HORIZON_DAYS_MAX - scenario.run.warmup_days
-    return max(0, int(days * HOURS_PER_DAY // _period_hours(period)))
+    return max(0, int(days * HOURS_PER_DAY // hours_per_period(period)))
 
 
 def _horizon(scenario: Scenario, periods: object, period: Period, key: str) -> int:
     """``periods`` checked against what a run of ``scenario`` can reach after its warm-up."""
     most = model_max_periods(scenario, period)
     if most < 1:
-        raise _fail(
+        raise forecast_error(
             key,
             f"the warm-up of {scenario.run.warmup_days:g} days leaves no whole {period} "
             f"of the {HORIZON_DAYS_MAX:g} days a run may last",
         )
     if isinstance(periods, int) and not isinstance(periods, bool) and periods > most:
-        raise _fail(
+        raise forecast_error(
             key,
             f"{periods:,} {period}s after a warm-up of {scenario.run.warmup_days:g} days "
             f"is longer than a run may last ({HORIZON_DAYS_MAX:g} days, warm-up included): "
             f"at most {most:,} {period}s",
         )
-    return _whole(key, periods, 1, most)
+    return check_whole(key, periods, 1, most)
 
 
 def _run_scenario(scenario: Scenario, periods: int, period: Period) -> Scenario:
@@ -220,95 +122,7 @@ def _run_scenario(scenario: Scenario, periods: int, period: Period) -> Scenario:
     return scenario.with_values({"run.days": float(min(days, HORIZON_DAYS_MAX))})
 
 
-def _moves(commands: Moves) -> tuple[tuple[float, Command], ...]:
-    moves = tuple((float(t), command) for t, command in commands)
-    if any(not math.isfinite(t) or t < 0 for t, _ in moves):
-        raise _fail("moves", "every move needs a time >= 0 (hours since the run's start)")
-    if any(later[0] < earlier[0] for earlier, later in itertools.pairwise(moves)):
-        raise _fail("moves", "moves must be in time order")
-    return moves
-
-
-def shift_moves(commands: Moves, hours: float) -> list[tuple[float, Command]]:
-    """``commands`` moved ``hours`` later (earlier if negative), none before the start.
-
-    A saved game's moves onto another scenario: shifted by the difference of the two
-    warm-ups, a move keeps its place after the start of play (the end of the warm-up).
-    """
-    return [(max(0.0, t + hours), command) for t, command in commands]
-
-
-# --------------------------------------------------------------------------- one replication
-
-
-def _start(scenario: Scenario, replication: int) -> Simulation:
-    return Simulation(scenario, replication=replication, keep_log=False)
-
-
-def _run_to(sim: Simulation, t: float, moves: Moves, applied: int) -> int:
-    """Run ``sim`` to ``t`` (hours), applying the moves due before; returns how many of
-    ``moves`` have been applied."""
-    while applied < len(moves) and moves[applied][0] < t:
-        at, command = moves[applied]
-        sim.run_until(at)
-        sim.apply(command)
-        applied += 1
-    sim.run_until(t)
-    return applied
-
-
-def first_deliveries(
-    fold: MetricsFold, since: float, seen: set[int], index: int = 0
-) -> Iterator[tuple[int, float]]:
-    """First deliveries at or after ``since`` (hours) in ``fold.deliveries[index:]``, in
-    time order, as ``(position in deliveries, t)``; ``seen`` collects the items counted,
-    so calling again from a later ``index`` never counts an item twice."""
-    deliveries = fold.deliveries
-    items = fold.items
-    for position in range(index, len(deliveries)):
-        t, subject = deliveries[position]
-        if t < since or subject in seen or items[subject].first_delivered != t:
-            continue
-        seen.add(subject)
-        yield position, t
-
-
-def delivered_within(
-    scenario: Scenario, replication: int, horizon_hours: float, moves: Moves = ()
-) -> int:
-    """One replication: changes delivered in ``[warm-up end, warm-up end + horizon)``."""
-    sim = _start(scenario, replication)
-    warm = scenario.run.warmup_days * HOURS_PER_DAY
-    end = warm + horizon_hours
-    _run_to(sim, end, moves, 0)
-    return sum(1 for _, t in first_deliveries(sim.fold, warm, set()) if t < end)
-
-
-def periods_to_deliver(
-    scenario: Scenario,
-    replication: int,
-    items: int,
-    period_hours: float,
-    max_periods: int,
-    moves: Moves = (),
-) -> float:
-    """One replication: the period (1, 2, …) in which the ``items``-th change after the
-    warm-up was delivered, or ``inf`` if not within ``max_periods``.  Runs a period at a
-    time and stops as soon as it is known."""
-    sim = _start(scenario, replication)
-    warm = scenario.run.warmup_days * HOURS_PER_DAY
-    applied = _run_to(sim, warm, moves, 0)
-    seen: set[int] = set()
-    count = 0
-    index = 0
-    for k in range(1, max_periods + 1):
-        applied = _run_to(sim, warm + k * period_hours, moves, applied)
-        for _, t in first_deliveries(sim.fold, warm, seen, index):
-            count += 1
-            if count == items:
-                return float(math.floor((t - warm) / period_hours) + 1)
-        index = len(sim.fold.deliveries)
-    return math.inf
+# --------------------------------------------------------------------------- many replications
 
 
 def _chunk_how_many(
@@ -329,9 +143,6 @@ def _chunk_when(
         periods_to_deliver(scenario, r, items, period_hours, max_periods, moves)
         for r in replications
     ]
-
-
-# --------------------------------------------------------------------------- many replications
 
 
 def _chunks(replications: int, workers: int) -> list[range]:
@@ -399,10 +210,10 @@ def model_how_many(
     (warm-up plus horizon over :data:`~sim.limits.HORIZON_DAYS_MAX` days) or a count of
     replications outside ``[1, REPLICATIONS_MAX]``.
     """
-    hours = _period_hours(period)
+    hours = hours_per_period(period)
     horizon = _horizon(scenario, horizon_periods, period, "horizon_periods")
-    count = _whole("replications", replications, 1, REPLICATIONS_MAX)
-    checked = _moves(moves)
+    count = check_whole("replications", replications, 1, REPLICATIONS_MAX)
+    checked = check_moves(moves)
     run = _run_scenario(scenario, horizon, period)
     totals = _run_all(_chunk_how_many, (run, horizon * hours, checked), count, workers, on_done)
     return ModelHowMany.from_totals(
@@ -433,14 +244,14 @@ def model_when_done(
     over ``replications`` replications, each run for at most ``max_periods`` periods
     (default: :func:`model_max_periods`, as long as a run may last).  Other arguments as
     :func:`model_how_many`."""
-    hours = _period_hours(period)
-    target = _whole("items", items, 1, ITEMS_MAX)
+    hours = hours_per_period(period)
+    target = check_whole("items", items, 1, ITEMS_MAX)
     longest = _horizon(
         scenario, model_max_periods(scenario, period) if max_periods is None else max_periods,
         period, "max_periods",
     )  # fmt: skip
-    count = _whole("replications", replications, 1, REPLICATIONS_MAX)
-    checked = _moves(moves)
+    count = check_whole("replications", replications, 1, REPLICATIONS_MAX)
+    checked = check_moves(moves)
     run = _run_scenario(scenario, longest, period)
     periods = _run_all(_chunk_when, (run, target, hours, longest, checked), count, workers, on_done)
     return ModelWhen.from_periods(

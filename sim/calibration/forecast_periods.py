@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..limits import HORIZON_DAYS_MAX
+from .binning import counts_per_period
 
 Period = Literal["day", "week"]
 """The unit of a history and of its forecast: one day or one (7-day) week."""
@@ -189,6 +190,4 @@ def throughput_per_period(
         raise forecast_error(
             "times", "times and start must both have a time zone or both have none"
         ) from None
-    index = np.asarray(offsets // period_length(checked), dtype=float)
-    inside = np.isfinite(index) & (index >= 0) & (index < whole)
-    return np.bincount(index[inside].astype(np.int64), minlength=whole).astype(np.int64)
+    return counts_per_period(offsets, period_length(checked), whole)

@@ -84,7 +84,10 @@ class Forecast:
             return None
         return self.start + periods * period_length(self.period)
 
-    def _base_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
+        """What every forecast's JSON says besides its question and answers (which
+        :meth:`HowMany.as_dict` and :meth:`When.as_dict` add)."""
+
         def iso(t: pd.Timestamp | None) -> str | None:
             return None if t is None else t.isoformat()
 
@@ -172,7 +175,7 @@ class HowMany(Forecast):
     def as_dict(self) -> dict[str, Any]:
         """The forecast without its trial arrays, for JSON (answers keyed ``"p85"``)."""
         return {
-            **self._base_dict(),
+            **super().as_dict(),
             "question": "how_many",
             "horizon_periods": self.horizon_periods,
             "horizon_days": self.horizon_days,
@@ -272,7 +275,7 @@ class When(Forecast):
     def as_dict(self) -> dict[str, Any]:
         """The forecast without its trial arrays, for JSON (answers keyed ``"p85"``)."""
         return {
-            **self._base_dict(),
+            **super().as_dict(),
             "question": "when_done",
             "items": self.items,
             "max_periods": self.max_periods,

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.calibration.binning import counts_per_period
 from sim.calibration.record import DeliveryRecord
 from sim.calibration.settings import FAILURE_PATCH_DAYS, PATCH_DAYS_MAX
 from sim.errors import ScenarioError
@@ -130,9 +131,8 @@ def _percentile(values: np.ndarray, q: float) -> float | None:
 
 def _weekly(times: pd.Series, start: pd.Timestamp, weeks: int) -> np.ndarray:
     """Counts of ``times`` in each of ``weeks`` 7-day bins from ``start``."""
-    offset = ((times - start) / _DAY).to_numpy(dtype=float) // DAYS_PER_WEEK
-    inside = (offset >= 0) & (offset < weeks)
-    return np.bincount(offset[inside].astype(np.int64), minlength=weeks)
+    days = ((times - start) / _DAY).to_numpy(dtype=float)
+    return counts_per_period(days, DAYS_PER_WEEK, weeks)
 
 
 def _failures(record: DeliveryRecord, proxies: Proxies) -> tuple[np.ndarray, np.ndarray, str]:
