@@ -33,6 +33,7 @@ class SessionPlan:
     budget: float | None
 
     def new_game(self) -> Game:
+        """A new game of the session, before any round is played."""
         return Game(
             self.scenario,
             seed=self.seed,
@@ -40,6 +41,10 @@ class SessionPlan:
             rounds=self.rounds,
             budget_person_days=self.budget,
         )
+
+    def error(self, key: str, problem: str) -> WorkshopError:
+        """A request about this session that the rules refuse, as ``workshop NAME: …``."""
+        return WorkshopError(f"workshop {self.name}", key, problem)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..exitcodes import EXIT_FAILURE
+from ..metrics.tiers import KEY_METRICS
 from ..model import Command
-from ..outputs import EXIT_FAILURE, OutputError, atomic_write, check_output_dir, output_target
+from ..outputs import OutputError, atomic_write, check_output_dir, output_target
 from ..plots import COMPARE_DRAWERS
 from ..plots.series import VariantSeries
 from ..workers import executor
@@ -56,15 +58,15 @@ from .debrief_types import RoundRow, TeamPack
 from .errors import WorkshopError
 from .futures import cached, commands_key
 from .luck import Luck
-from .session import DEBRIEF_REPLICATIONS, KEY_METRICS, Workshop
+from .rounds import DEBRIEF_REPLICATIONS
+from .session import Workshop
 
-DEFAULT_REPLICATIONS = DEBRIEF_REPLICATIONS
-
-__all__ = ["DEFAULT_REPLICATIONS", "UNTOUCHED", "debrief_dir", "write_debrief"]
+__all__ = ["DEBRIEF_REPLICATIONS", "UNTOUCHED", "debrief_dir", "write_debrief"]
 
 
-def _error(workshop: Workshop, problem: str) -> Exception:
-    return WorkshopError(f"workshop {workshop.name}", "report", problem)
+def _error(workshop: Workshop, problem: str) -> WorkshopError:
+    """A debrief the rules refuse, as ``workshop NAME: report: …``."""
+    return workshop.plan.error("report", problem)
 
 
 _Plan = tuple[list[RoundRow], list[tuple[float, Command]]]
@@ -202,7 +204,7 @@ def debrief_dir(workshop: Workshop) -> Path:
 def write_debrief(
     workshop: Workshop,
     out_dir: str | Path | None = None,
-    replications: int = DEFAULT_REPLICATIONS,
+    replications: int = DEBRIEF_REPLICATIONS,
     workers: int | None = None,
 ) -> list[Path]:
     """Write the debrief pack (see the module docstring); returns the files written.

@@ -10,69 +10,55 @@ The round cycle, driven by the facilitator:
 
 1. ``planning`` of round *r*: teams :meth:`~Workshop.submit` moves (validated against
    their game at the round's start, budget included); the facilitator may
-   :meth:`~Workshop.inject` cards for round *r*.
+   :meth:`~Workshop.inject` cards for round *r* (:mod:`.planning`).
 2. :meth:`~Workshop.play_round`: status ``played``; every team's game plays round *r*
    (its moves first, then the injects aimed at it, then ``round_days`` of simulated time);
-   metrics, tiers and scores are stored.
+   metrics, tiers and scores are stored (:mod:`.rounds`).
 3. :meth:`~Workshop.next_round`: ``planning`` of round *r + 1*, or ``finished``.
+
+:class:`Workshop` is the API teams and the facilitator use; it reads the session's rows
+through :class:`~.records.SessionRecords`, which checks every stored value.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..errors import ScenarioError
 from ..game import Game, GameError
-from ..limits import (
-    whole_problem,
-)
 from ..loading import load_scenario, validate_data
+from ..metrics.tiers import KEY_METRICS
 from ..model import Command
-from ..model.commands import command_from_dict, command_to_dict
 from ..scenario import Scenario
-from ..workers import executor
-from .deck import Deck, check_effects, load_deck
+from . import planning, rounds, standings
+from .deck import Deck, load_deck
 from .errors import DebriefError, WorkshopError
-from .futures import KEY_METRICS, cache_entry, commands_key, run_futures
-from .replay import PlayedTeam, SessionPlan, Snapshot, play_team, played_to_dict, replay
-from .scoring import leaderboard_score
-from .store import (
-    FUTURES,
-    NAME_PATTERN,
-    PLAYED_ROUNDS,
-    Store,
-    check_name,
-    damaged,
-    session_error,
-    session_path,
-)
-from .stored import (
-    check_plan,
-    stored_json,
-    stored_metrics,
-    stored_number,
-    stored_text,
-    stored_tiers,
-)
+from .records import FINISHED, PLANNING, Inject, SessionRecords
+from .replay import SessionPlan, Snapshot, replay
+from .rounds import DEBRIEF_REPLICATIONS
+from .store import NAME_PATTERN, Store, check_name, damaged, session_error, session_path
+from .store import timestamp as _now  # the clock of create and join (tests replace it)
+from .stored import check_plan, stored_json, stored_text
 from .views import Decision, LeaderboardRow, PlayedRound, SessionStatus, TeamStatus
 
-PLANNING, PLAYED, FINISHED = "planning", "played", "finished"
-_RETRIES = 20
-
-DEBRIEF_REPLICATIONS = 10
-"""Other futures per side in the debrief's luck-vs-decisions charts (by default)."""
-
-
-STATUSES: tuple[str, ...] = (PLANNING, PLAYED, FINISHED)
-
+__all__ = [
+    "DEBRIEF_REPLICATIONS",
+    "FINISHED",
+    "KEY_METRICS",
+    "PLANNING",
+    "DebriefError",
+    "LeaderboardRow",
+    "SessionStatus",
+    "TeamView",
+    "Workshop",
+    "WorkshopError",
+]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -91,10 +77,6 @@ def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
             raise session_error(workshop.store.path, exc) from None
 
     return wrapper
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Workshop:
@@ -134,6 +116,8 @@ class Workshop:
             self.scenario: Scenario = validate_data(data, "session.scenario")
         except ScenarioError as exc:
             raise damaged(path, exc.message) from None
+        self.records = SessionRecords(store, self.teams, self.rounds)
+        """The session's rows, read and checked."""
 
     # --- opening -----------------------------------------------------------------------
     @classmethod
@@ -196,104 +180,25 @@ class Workshop:
     def check(self) -> None:
         """Read everything stored (state, moves, injects, results) and refuse anything
         damaged, so a command on a damaged session fails before it writes."""
-        self._snapshot()
+        self.records.snapshot()
         self.results()
 
     def close(self) -> None:
         """Close the database connection."""
         self.store.close()
 
-    def _error(self, key: str, problem: str) -> WorkshopError:
-        return WorkshopError(f"workshop {self.name}", key, problem)
-
     def _check_team(self, team: str) -> str:
         check_name(team, "team name")
         if team not in self.teams:
-            raise self._error(f"team {team}", f"no such team; teams: {', '.join(self.teams)}")
+            problem = f"no such team; teams: {', '.join(self.teams)}"
+            raise self.plan.error(f"team {team}", problem)
         return team
 
     # --- reading -----------------------------------------------------------------------
-    def _snapshot(self) -> Snapshot:
-        conn = self.store.conn
-        conn.execute("BEGIN")  # one read snapshot across the three tables
-        try:
-            state = conn.execute("SELECT round, status FROM state").fetchone()
-            moves = conn.execute("SELECT team, round, command FROM moves ORDER BY id").fetchall()
-            injects = conn.execute(
-                "SELECT round, team, card, effects FROM injects ORDER BY id"
-            ).fetchall()
-        finally:
-            conn.execute("COMMIT")
-        return Snapshot(
-            *self._check_state(state),
-            [self._stored_move(m) for m in moves],
-            [self._stored_inject(i) for i in injects],
-        )
-
-    def _check_state(self, state: sqlite3.Row | None) -> tuple[int, str]:
-        """The stored (round, status), checked against the session's rounds."""
-        path = self.store.path
-        if state is None:
-            raise damaged(path, "state: no row")
-        problem = whole_problem(state["round"], 1, self.rounds)
-        if problem:
-            raise damaged(path, f"state.round: {problem}")
-        if state["status"] not in STATUSES:
-            raise damaged(path, f"state.status: expected one of {', '.join(STATUSES)}")
-        return state["round"], state["status"]
-
-    def _stored_round(self, value: Any, key: str) -> int:
-        problem = whole_problem(value, 1, self.rounds)
-        if problem:
-            raise damaged(self.store.path, f"{key}: {problem}")
-        return int(value)
-
-    def _stored_team(self, value: Any, key: str) -> str:
-        if value not in self.teams:
-            raise damaged(self.store.path, f"{key}: {value!r} is not a team of the session")
-        return str(value)
-
-    def _stored_move(self, row: sqlite3.Row) -> tuple[str, int, Command]:
-        path = self.store.path
-        data = stored_json(path, row["command"], "moves.command", dict)
-        try:
-            command = command_from_dict(data, "moves.command")
-        except ScenarioError as exc:
-            raise damaged(path, exc.message) from None
-        return (self._stored_team(row["team"], "moves.team"),
-                self._stored_round(row["round"], "moves.round"), command)  # fmt: skip
-
-    def _stored_inject(self, row: sqlite3.Row) -> tuple[int, str | None, str, list[dict[str, Any]]]:
-        path = self.store.path
-        card = stored_text(path, row["card"], "injects.card")
-        if not NAME_PATTERN.fullmatch(card):
-            raise damaged(path, f"injects.card: {card!r} is not a card id")
-        effects = stored_json(path, row["effects"], "injects.effects", list)
-        try:
-            check_effects(effects, "injects", "effects")
-        except ScenarioError as exc:
-            raise damaged(path, f"{exc.source}.{exc.key}: {exc.problem}") from None
-        team = None if row["team"] is None else self._stored_team(row["team"], "injects.team")
-        return self._stored_round(row["round"], "injects.round"), team, card, effects
-
     @_guarded
     def results(self, team: str | None = None) -> list[dict[str, Any]]:
         """Stored round results (checked), in round order, optionally of one ``team``."""
-        path = self.store.path
-        sql = "SELECT * FROM results" + (" WHERE team = ?" if team else "") + " ORDER BY round"
-        rows = []
-        for row in self.store.query(sql, (team,) if team else ()):
-            rows.append({
-                "team": self._stored_team(row["team"], "results.team"),
-                "round": self._stored_round(row["round"], "results.round"),
-                "metrics": stored_metrics(path, row["metrics"], "results.metrics"),
-                "tiers": stored_tiers(path, row["tiers"], "results.tiers"),
-                "score": stored_number(path, row["score"], "results.score"),
-                "leaderboard": stored_number(path, row["leaderboard"], "results.leaderboard"),
-                "parts": {k: stored_number(path, v, f"results.parts.{k}") for k, v
-                          in stored_json(path, row["parts"], "results.parts", dict).items()},
-            })  # fmt: skip
-        return rows
+        return self.records.results(team)
 
     @property
     def plan(self) -> SessionPlan:
@@ -316,7 +221,7 @@ class Workshop:
     def team_game(self, team: str) -> Game:
         """``team``'s game as it stands now (what a team client shows on its board)."""
         self._check_team(team)
-        snap = self._snapshot()
+        snap = self.records.snapshot()
         if snap.status == PLANNING:
             return self._replay(team, snap, snap.round, play_last=False)
         return self._replay(team, snap, snap.round, play_last=True)
@@ -327,7 +232,7 @@ class Workshop:
         it: the team's moves and the facilitator's cards (with the commands each card
         carried out), in the order they were applied."""
         self._check_team(team)
-        snap = self._snapshot()
+        snap = self.records.snapshot()
         decisions: list[Decision] = []
         game = self._replay(team, snap, snap.round, snap.status != PLANNING, decisions)
         return game, decisions
@@ -338,103 +243,43 @@ class Workshop:
         order; None when a round with results has none stored (a session made before
         they were, whose rounds :meth:`team_history` rebuilds)."""
         self._check_team(team)
-        numbers = self.played_rounds(team)
-        if not numbers or not self.store.has_table(PLAYED_ROUNDS):
-            return None if numbers else []
-        rows = self.store.query(
-            f"SELECT round, data FROM {PLAYED_ROUNDS} WHERE team = ? ORDER BY round", (team,)
-        )
-        found = {}
-        for row in rows:
-            number = self._stored_round(row["round"], f"{PLAYED_ROUNDS}.round")
-            data = stored_json(self.store.path, row["data"], f"{PLAYED_ROUNDS}.data", dict)
-            found[number] = self._played_from_dict(number, data)
-        if any(number not in found for number in numbers):
-            return None
-        return [found[number] for number in numbers]
-
-    def _played_from_dict(self, number: int, data: dict[str, Any]) -> PlayedRound:
-        path, key = self.store.path, f"{PLAYED_ROUNDS}.data"
-        try:
-            decisions = tuple(
-                Decision(number, stored_number(path, d["t"], f"{key}.decisions.t"),
-                         None if d["card"] is None else stored_text(path, d["card"], f"{key}.card"),
-                         tuple(command_from_dict(c, f"{key}.decisions") for c in d["commands"]))
-                for d in data["decisions"]
-            )  # fmt: skip
-            return PlayedRound(
-                number,
-                stored_number(path, data["start"], f"{key}.start"),
-                stored_number(path, data["end"], f"{key}.end"),
-                stored_metrics(path, json.dumps(data["ghost"]), f"{key}.ghost"),
-                stored_tiers(path, json.dumps(data["ghost_tiers"]), f"{key}.ghost_tiers"),
-                tuple((stored_number(path, t, f"{key}.commands.t"),
-                       command_from_dict(c, f"{key}.commands")) for t, c in data["commands"]),
-                decisions,
-            )  # fmt: skip
-        except ScenarioError as exc:
-            raise damaged(path, exc.message) from None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise damaged(path, f"{key}: {type(exc).__name__}: {exc}") from None
+        return self.records.played(team)
 
     @_guarded
     def played_rounds(self, team: str) -> list[int]:
         """The rounds with stored results for ``team``, in order (cheap: no JSON read)."""
         self._check_team(team)
-        rows = self.store.query("SELECT round FROM results WHERE team = ? ORDER BY round", (team,))
-        return [self._stored_round(row["round"], "results.round") for row in rows]
+        return self.records.played_rounds(team)
 
     # --- the debrief's cache of other futures -------------------------------------------
     @_guarded
     def cached_futures(self, round_number: int, replications: int) -> dict[str, Any]:
         """Stored "other futures" of the debrief (see :mod:`.report`) for the pack after
-        ``round_number`` with ``replications``: key → data.  A cache: a session made
-        before it existed has none, and an unreadable row is simply not returned."""
-        if not self.store.has_table(FUTURES):
-            return {}
-        rows = self.store.query(
-            f"SELECT key, data FROM {FUTURES} WHERE round = ? AND replications = ?",
-            (round_number, replications),
-        )
-        found = {}
-        for row in rows:
-            try:
-                data = json.loads(row["data"])
-            except (TypeError, ValueError):
-                continue
-            if isinstance(row["key"], str) and isinstance(data, dict):
-                found[row["key"]] = data
-        return found
+        ``round_number`` with ``replications``: key → data (none if never stored)."""
+        return self.records.cached_futures(round_number, replications)
 
     @_guarded
     def cache_futures(self, round_number: int, replications: int, rows: dict[str, Any]) -> None:
         """Store computed futures (key → JSON-ready data), replacing older ones."""
-        if not rows:
-            return
-        with self.store.transaction() as conn:
-            self.store.ensure_table(FUTURES)
-            conn.executemany(
-                f"INSERT OR REPLACE INTO {FUTURES} VALUES (?, ?, ?, ?)",
-                [(round_number, replications, key, json.dumps(data)) for key, data in rows.items()],
-            )
+        self.records.cache_futures(round_number, replications, rows)
 
     @_guarded
     def ghost_game(self) -> Game:
         """The untouched organisation every team is measured against, at the current round."""
-        snap = self._snapshot()
+        snap = self.records.snapshot()
         empty = Snapshot(snap.round, snap.status, [], [])
         return self._replay("", empty, snap.round, play_last=snap.status != PLANNING)
 
     @_guarded
-    def injects(self) -> list[tuple[int, str | None, str, list[dict[str, Any]]]]:
+    def injects(self) -> list[Inject]:
         """Stored injects, in order: (round, team or None for all, card id, effects)."""
-        return self._snapshot().injects
+        return self.records.snapshot().injects
 
     @_guarded
     def moves(self, team: str | None = None, round_number: int | None = None) -> list[Command]:
         """Stored moves, in order, optionally of one team and one round."""
         return [
-            c for t, r, c in self._snapshot().moves
+            c for t, r, c in self.records.snapshot().moves
             if (team is None or t == team) and (round_number is None or r == round_number)
         ]  # fmt: skip
 
@@ -457,41 +302,10 @@ class Workshop:
 
         Validated on the team's game at the round's start with its earlier moves of the
         round applied (so the round's budget counts them); a refused move is one
-        :class:`WorkshopError`.  Optimistic: if another move of this team lands between
-        the check and the write, the check is repeated.
+        :class:`WorkshopError` (see :func:`.planning.submit`).
         """
         self._check_team(team)
-        if not isinstance(command, Command):
-            raise self._error(f"team {team}", f"not a command: {command!r}")
-        for _ in range(_RETRIES):
-            snap = self._snapshot()
-            if snap.status != PLANNING:
-                problem = f"round {snap.round} is {snap.status}; moves wait for planning"
-                raise self._error(f"team {team}", problem)
-            game = self._replay(team, snap, snap.round, play_last=False)
-            try:
-                game.apply(command)
-            except (GameError, ScenarioError) as exc:
-                problem = exc.message if isinstance(exc, ScenarioError) else str(exc)
-                raise self._error(f"team {team}", f"move refused: {problem}") from None
-            before = sum(1 for t, r, _ in snap.moves if t == team and r == snap.round)
-            with self.store.transaction() as conn:
-                state = self._check_state(
-                    conn.execute("SELECT round, status FROM state").fetchone()
-                )
-                count = conn.execute(
-                    "SELECT COUNT(*) FROM moves WHERE team = ? AND round = ?", (team, snap.round)
-                ).fetchone()[0]
-                if (*state, count) != (snap.round, PLANNING, before):
-                    continue  # something changed meanwhile: check again
-                now = _now()
-                conn.execute(
-                    "INSERT INTO moves (team, round, command, created) VALUES (?, ?, ?, ?)",
-                    (team, snap.round, json.dumps(command_to_dict(command)), now),
-                )
-                conn.execute("UPDATE teams SET last_seen = ? WHERE name = ?", (now, team))
-                return
-        raise self._error(f"team {team}", "the session is too busy; try again")
+        planning.submit(self.records, self.plan, team, command)
 
     # --- the facilitator ---------------------------------------------------------------
     def inject(
@@ -504,19 +318,7 @@ class Workshop:
         if team is not None:
             self._check_team(team)
         chosen = deck if isinstance(deck, Deck) else load_deck(deck)
-        card = chosen.card(card_id)
-        with self.store.transaction() as conn:
-            current, status = self._check_state(
-                conn.execute("SELECT round, status FROM state").fetchone()
-            )
-            number = current + (0 if status == PLANNING else 1)
-            if status == FINISHED or number > self.rounds:
-                raise self._error("inject", "the workshop is over; no round left to inject into")
-            conn.execute(
-                "INSERT INTO injects (round, team, card, effects, created) VALUES (?, ?, ?, ?, ?)",
-                (number, team, card.id, json.dumps(list(card.effects)), _now()),
-            )
-        return number
+        return planning.inject(self.records, self.plan, chosen.card(card_id), team)
 
     @_guarded
     def play_round(
@@ -535,35 +337,14 @@ class Workshop:
         made a decision, and the untouched organisation's; 0 for none) are run on the same
         processes and stored, so every debrief pack of the round reads them instead of
         simulating them (each round computed once: a pack never replays a team's game).
+        See :func:`.rounds.play`.
 
         ``debrief`` (e.g. :func:`sim.workshop.report.write_debrief`) is called with the
         session once the round is stored; if it fails, :class:`DebriefError` says the
         round was played and stored.  (This module never imports the report: the
         dependency runs one way, report → session.)
         """
-        with self.store.transaction() as conn:
-            _, status = self._check_state(
-                conn.execute("SELECT round, status FROM state").fetchone()
-            )
-            if status == FINISHED:
-                raise self._error("play-round", "the workshop is over")
-            if status == PLANNING:
-                conn.execute("UPDATE state SET status = ?", (PLAYED,))
-        snap = self._snapshot()
-        number = snap.round
-        plan = self.plan
-        jobs = len(self.teams) + (len(self.teams) + 1 if replications else 0)
-        with executor(min(jobs, workers or os.cpu_count() or 1)) as pool:
-            plays = [pool.submit(play_team, plan, team, snap, number) for team in self.teams]
-            done = []
-            for job in plays:  # the rounds first: teams see their results before the futures
-                outcome = job.result()
-                if not isinstance(outcome, PlayedTeam):
-                    raise WorkshopError(*outcome)
-                done.append(outcome)
-            self._store_round(number, done)
-            if replications:
-                self._store_futures(pool, number, done, replications)
+        number = rounds.play(self.records, self.plan, replications, workers)
         if open_next:
             self.next_round()
         if debrief is not None:
@@ -574,94 +355,21 @@ class Workshop:
                 raise DebriefError(self.name, number, problem or type(exc).__name__) from exc
         return self.leaderboard()
 
-    def _store_round(self, number: int, done: list[PlayedTeam]) -> None:
-        """Store each team's result of round ``number`` and the round as played."""
-        rows = []
-        played = []
-        for p in done:
-            report = p.report
-            parts = leaderboard_score(report.player, report.player_tiers)
-            rows.append(
-                (p.team, number, json.dumps(report.player), json.dumps(report.player_tiers),
-                 report.score, parts.total, json.dumps(parts.to_dict()))
-            )  # fmt: skip
-            played.append((p.team, number, json.dumps(played_to_dict(report, p.decisions))))
-        with self.store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            self.store.ensure_table(PLAYED_ROUNDS)
-            conn.executemany(f"INSERT OR REPLACE INTO {PLAYED_ROUNDS} VALUES (?, ?, ?)", played)
-
-    def _store_futures(
-        self, pool: Any, number: int, done: list[PlayedTeam], replications: int
-    ) -> None:
-        """Run and store round ``number``'s other futures: the untouched organisation's and
-        those of each team with decisions (teams that made none share the untouched ones;
-        teams with the same decisions share theirs)."""
-        first = done[0]
-        starts = (first.start, first.report.start_hours)
-        end = first.report.end_hours
-        runs = range(1, replications + 1)
-        wanted = {"": ()} | {p.team: tuple(p.commands) for p in done if p.commands}
-        jobs = {}
-        by_key: dict[str, Any] = {}
-        for key, commands in wanted.items():
-            shared = commands_key(commands)
-            if shared not in by_key:
-                by_key[shared] = pool.submit(run_futures, self.scenario, self.seed, commands,
-                                             starts, end, runs)  # fmt: skip
-            jobs[key] = (commands, by_key[shared])
-        rows = {key: cache_entry(commands, job.result()) for key, (commands, job) in jobs.items()}
-        self.cache_futures(number, replications, rows)
-
     @_guarded
     def next_round(self) -> str:
         """Open planning of the next round (or finish after the last); returns the status."""
-        with self.store.transaction() as conn:
-            current, status = self._check_state(
-                conn.execute("SELECT round, status FROM state").fetchone()
-            )
-            if status != PLAYED:
-                raise self._error("next-round", f"round {current} is {status}")
-            done = conn.execute(
-                "SELECT COUNT(*) FROM results WHERE round = ?", (current,)
-            ).fetchone()[0]
-            if done < len(self.teams):
-                raise self._error("next-round", "the round's results are incomplete; play it")
-            if current >= self.rounds:
-                conn.execute("UPDATE state SET status = ?", (FINISHED,))
-                return FINISHED
-            conn.execute("UPDATE state SET round = ?, status = ?", (current + 1, PLANNING))
-            return PLANNING
+        return rounds.next_round(self.records, self.plan)
 
     # --- what everyone sees ------------------------------------------------------------
     @_guarded
     def leaderboard(self) -> list[LeaderboardRow]:
         """Teams by total leaderboard score (see :mod:`sim.workshop.scoring`), best first."""
-        results = self.results()
-        totals = {team: 0.0 for team in self.teams}
-        played = dict.fromkeys(self.teams, 0)
-        last: dict[str, Any] = {}
-        for row in results:
-            totals[row["team"]] += row["leaderboard"]
-            played[row["team"]] += 1
-            last[row["team"]] = row
-        order = sorted(self.teams, key=lambda t: (-totals[t], self.teams.index(t)))
-        board = []
-        for rank, team in enumerate(order, 1):
-            row = last.get(team)
-            metrics = row["metrics"] if row else {}
-            tiers = row["tiers"] if row else {}
-            board.append(LeaderboardRow(
-                rank, team, played[team], totals[team], row["leaderboard"] if row else None,
-                {k: metrics.get(k) for k in KEY_METRICS} if row else {},
-                {k: v for k, v in tiers.items()},
-            ))  # fmt: skip
-        return board
+        return standings.leaderboard(self.teams, self.results())
 
     @_guarded
     def status(self) -> SessionStatus:
         """Round, phase, teams and the injects waiting for the round being planned."""
-        snap = self._snapshot()
+        snap = self.records.snapshot()
         seen = {r["name"]: r for r in self.store.query("SELECT * FROM teams")}
         teams = [
             TeamStatus(team, seen[team]["joined"], seen[team]["last_seen"],

@@ -26,10 +26,12 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ScenarioError
-from ..outputs import EXIT_FAILURE, OutputError
+from ..exitcodes import EXIT_FAILURE
+from ..outputs import OutputError
 
 ENV_DIR = "SHIPIT_WORKSHOPS"
 DEFAULT_DIR = "workshops"
@@ -88,6 +90,12 @@ def check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise ScenarioError(what, repr(name), "use 1-64 letters, digits, - and _ only")
     return name
+
+
+def timestamp() -> str:
+    """Now, as the session's rows store it (``created``, ``joined``, ``last_seen``): UTC,
+    ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def workshops_dir(directory: str | Path | None = None) -> Path:
