@@ -3,7 +3,8 @@
 The app owns the options a new game is made with and the screen stack; the board screen
 owns the game and its loop (see :mod:`tui.screens.board`).  ``record_timing`` keeps the
 duration of every game-loop tick, metrics refresh and fast-forward chunk so the UI's cost
-can be measured (``timing_stats``).
+can be measured (``timing_stats``).  The help screen shows the keys of the screens the
+app names in :func:`help_sections` (it imports none of them itself).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import deque
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -23,9 +25,25 @@ from sim.scenario import Scenario
 from .commands import GameCommands
 from .screens.board import BoardScreen
 from .screens.chooser import ChooserScreen
-from .screens.help import HelpScreen
+from .screens.help import HelpScreen, HelpSection
+from .screens.practices import PracticePanel, PracticeTable
+from .screens.summary import SummaryScreen
+from .screens.valuestream import ValueStreamScreen
 
 DEFAULT_SCENARIO = "legacy-enterprise"
+
+HELP_INTRO = Text.assemble(
+    ("Ship It", "bold"),
+    " — run a software delivery organisation. Change how it works (p), watch the "
+    "DORA four keys respond, and beat the ghost: the same organisation left alone.",
+)
+"""The first paragraph of the help screen."""
+HELP_NOTE = Text(
+    "In the practice panel, ↑↓ move and enter also picks the next value. "
+    "Mouse: click tiles for an explanation, click keys in the footer.",
+    style="dim",
+)
+"""The line under the help screen's key tables."""
 
 
 class ShipItApp(App[None]):
@@ -36,15 +54,12 @@ class ShipItApp(App[None]):
     AUTO_FOCUS = None
     COMMANDS = App.COMMANDS | {GameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
-    ]
-    HELP: ClassVar[dict[str, str]] = {
-        "quit": "Quit (also in the command palette)",
-        "help": "This help",
-        "command_palette": "Command palette: every action, every practice by name",
-    }
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="This help"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit (also in the command palette)",
+                priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", show=False,
+                tooltip="Command palette: every action, every practice by name"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -116,7 +131,7 @@ class ShipItApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(HELP_INTRO, help_sections(), HELP_NOTE))
 
     def action_new_game(self) -> None:
         if isinstance(self.screen, ChooserScreen):
@@ -152,3 +167,15 @@ class ShipItApp(App[None]):
             "median_ms": statistics.median(values) * 1000,
             "max_ms": max(values) * 1000,
         }
+
+
+def help_sections() -> list[HelpSection]:
+    """The keys of every screen of the game, in the order the help screen lists them."""
+    return [
+        HelpSection("Board", BoardScreen.BINDINGS),
+        HelpSection("Practice panel (p)", [*PracticeTable.BINDINGS, *PracticePanel.BINDINGS]),
+        HelpSection("Scenario chooser (n)", ChooserScreen.BINDINGS),
+        HelpSection("Round summary", SummaryScreen.BINDINGS),
+        HelpSection("Where the time goes (t)", ValueStreamScreen.BINDINGS),
+        HelpSection("Everywhere", ShipItApp.BINDINGS),
+    ]

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from textual_serve.server import Server
@@ -224,9 +226,6 @@ class ShipItServer(Server):
 
     # -------------------------------------------------------------- the web app
     async def _make_app(self) -> web.Application:
-        import aiohttp_jinja2
-        import jinja2
-
         app = web.Application(middlewares=[self._guard_middleware()])
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes(

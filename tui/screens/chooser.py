@@ -61,11 +61,9 @@ class ChooserScreen(Screen[str | None]):
     """A list of scenarios on the left, the highlighted one's story on the right."""
 
     AUTO_FOCUS = "#scenario-list"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back to the game")]
-    HELP: ClassVar[dict[str, str]] = {
-        "back": "Back to the current game (if any)",
-        "select": "Start a new game on the highlighted scenario",
-    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to the game", tooltip="Back to the current game (if any)")
+    ]
 
     def __init__(self, current: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

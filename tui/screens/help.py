@@ -1,14 +1,20 @@
-"""Help: every key of every screen, and how to read the board."""
+"""Help: every key of every screen, and how to read the board.
+
+The help screen imports no screen and no app: whoever opens it passes the sections to
+show (a title and the bindings of a screen), and each key's text is its binding's
+``tooltip`` (the footer shows the same text on hover), else its description.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -44,35 +50,75 @@ LEGEND = (
      "ramps in: expect things to get worse before they get better (the J-curve). "
      "Reorganising costs everyone's time and people learn the new teams for weeks."),
 )  # fmt: skip
+"""How to read the board: (panel, what it shows), the last part of every help screen."""
 
 
-def _key(binding: Binding, app: Any) -> str:
+@dataclass(frozen=True, slots=True)
+class HelpSection:
+    """One table of the help screen: a screen's name and its key bindings."""
+
+    title: str
+    bindings: Sequence[BindingType]
+
+
+def tooltips(bindings: Iterable[BindingType]) -> dict[str, str]:
+    """Each action's help text (its binding's tooltip), for who quotes it elsewhere."""
+    return {b.action: b.tooltip for b in bindings if isinstance(b, Binding) and b.tooltip}
+
+
+def key_label(binding: Binding, app: App[Any]) -> str:
+    """The keys as the footer writes them (``key_display``, else each key's display)."""
     if binding.key_display:
         return binding.key_display
     keys = binding.key.split(",")
     return "/".join(app.get_key_display(Binding(k, "")) for k in keys)
 
 
-def keys_table(title: str, bindings: Iterable[Any], help_texts: dict[str, str], app: Any) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold underline",
+def keys_table(section: HelpSection, app: App[Any]) -> Table:
+    """A section's keys, one row each: the keys, then the tooltip (else the description)."""
+    table = Table(title=section.title, title_justify="left", title_style="bold underline",
                   box=None, padding=(0, 1), show_header=False)  # fmt: skip
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for binding in bindings:
+    for binding in section.bindings:
         if not isinstance(binding, Binding):
             continue
-        text = help_texts.get(binding.action, binding.description)
-        table.add_row(_key(binding, app), text)
+        table.add_row(key_label(binding, app), binding.tooltip or binding.description)
     return table
 
 
+def legend_table() -> Table:
+    """How to read the board (:data:`LEGEND`)."""
+    legend = Table(title="Reading the board", title_justify="left",
+                   title_style="bold underline", box=None, padding=(0, 1),
+                   show_header=False)  # fmt: skip
+    legend.add_column(style="bold", no_wrap=True)
+    legend.add_column()
+    for name, text in LEGEND:
+        legend.add_row(name, text)
+    return legend
+
+
 class HelpScreen(ModalScreen[None]):
-    """Keys and a legend of the board."""
+    """Keys and a legend of the board: ``intro``, a table per section, ``note``, legend."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,f1,q", "close", "Close", priority=True)
-    ]
-    HELP: ClassVar[dict[str, str]] = {"close": "Close help"}
+        Binding("escape,question_mark,f1,q", "close", "Close", tooltip="Close help",
+                priority=True)
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        intro: Text,
+        sections: Sequence[HelpSection],
+        note: Text | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.intro = intro
+        self.sections = tuple(sections)
+        self.note = note
+        """A line under the key tables (before the legend), if any."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
@@ -85,42 +131,12 @@ class HelpScreen(ModalScreen[None]):
         box.border_subtitle = "escape to close"
 
     def content(self) -> Group:
-        from ..app import ShipItApp
-        from .board import BoardScreen
-        from .chooser import ChooserScreen
-        from .practices import PracticePanel, PracticeTable
-        from .summary import SummaryScreen
-        from .valuestream import ValueStreamScreen
-
-        app = self.app
-        intro = Text.assemble(
-            ("Ship It", "bold"),
-            " — run a software delivery organisation. Change how it works (p), watch the "
-            "DORA four keys respond, and beat the ghost: the same organisation left alone.",
-        )
-        legend = Table(title="Reading the board", title_justify="left",
-                       title_style="bold underline", box=None, padding=(0, 1),
-                       show_header=False)  # fmt: skip
-        legend.add_column(style="bold", no_wrap=True)
-        legend.add_column()
-        for name, text in LEGEND:
-            legend.add_row(name, text)
-        sections = [
-            ("Board", BoardScreen.BINDINGS, BoardScreen.HELP),
-            ("Practice panel (p)", [*PracticeTable.BINDINGS, *PracticePanel.BINDINGS],
-             PracticePanel.HELP),
-            ("Scenario chooser (n)", ChooserScreen.BINDINGS, ChooserScreen.HELP),
-            ("Round summary", SummaryScreen.BINDINGS, SummaryScreen.HELP),
-            ("Where the time goes (t)", ValueStreamScreen.BINDINGS, ValueStreamScreen.HELP),
-            ("Everywhere", ShipItApp.BINDINGS, ShipItApp.HELP),
-        ]  # fmt: skip
-        parts: list[Any] = [intro, Text("")]
-        for title, bindings, texts in sections:
-            parts += [keys_table(title, bindings, texts, app), Text("")]
-        parts.append(Text("In the practice panel, ↑↓ move and enter also picks the next value. "
-                          "Mouse: click tiles for an explanation, click keys in the footer.",
-                          style="dim"))  # fmt: skip
-        parts += [Text(""), legend]
+        parts: list[Any] = [self.intro, Text("")]
+        for section in self.sections:
+            parts += [keys_table(section, self.app), Text("")]
+        if self.note is not None:
+            parts += [self.note, Text("")]
+        parts.append(legend_table())
         return Group(*parts)
 
     def action_close(self) -> None:

@@ -45,9 +45,12 @@ class PracticeTable(DataTable[Any]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,space,plus,equals_sign", "screen.step(1)", "Next value",
-                key_display="→"),
+                key_display="→",
+                tooltip="Next value of the practice, one more person, or reorganise "
+                "(also space, +, enter)"),
         Binding("left,minus,underscore", "screen.step(-1)", "Previous value",
-                key_display="←"),
+                key_display="←",
+                tooltip="Previous value of the practice, or one person fewer (also -)"),
     ]  # fmt: skip
 
 
@@ -56,14 +59,9 @@ class PracticePanel(ModalScreen[None]):
 
     AUTO_FOCUS = "#practice-table"
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,p", "close", "Close")]
-
-    HELP: ClassVar[dict[str, str]] = {
-        "close": "Close the panel",
-        "screen.step(1)": "Next value of the practice, one more person, or reorganise "
-        "(also space, +, enter)",
-        "screen.step(-1)": "Previous value of the practice, or one person fewer (also -)",
-    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,p", "close", "Close", tooltip="Close the panel")
+    ]
 
     def __init__(self, game: Game, apply: Callable[[Command], bool], **kwargs: Any) -> None:
         super().__init__(**kwargs)

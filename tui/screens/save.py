@@ -19,7 +19,7 @@ import re
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +29,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from sim.outputs import OutputError
+
+if TYPE_CHECKING:
+    from sim.game import Game
 
 LABEL_MAX = 40
 LABEL_CHARS = "A-Za-z0-9_-"
@@ -63,6 +66,14 @@ def unused_name(name: str) -> str:
         number += 1
 
 
+def default_save_name(game: Game) -> str:
+    """``shipit-game-<scenario>-<seed>.json``, or ``…-2.json`` etc. if that file exists:
+    the name offered is never one a save would overwrite."""
+    info = getattr(game.scenario, "scenario", None)
+    name = getattr(info, "name", "game")
+    return unused_name(f"shipit-game-{name}-{game.seed}.json")
+
+
 def served_save_path(saves_dir: Path, typed: str, now: datetime | None = None) -> Path:
     """A new file in ``saves_dir`` named from the time, ``typed`` (as a label) and chance.
 
@@ -92,15 +103,12 @@ class SaveScreen(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("y", "overwrite", "Overwrite", show=False),
-        Binding("n", "keep", "Keep the file", show=False),
-    ]
-    HELP: ClassVar[dict[str, str]] = {
-        "cancel": "Do not save",
-        "overwrite": "Overwrite the file that exists",
-        "keep": "Keep the file that exists: choose another name",
-    }
+        Binding("escape", "cancel", "Cancel", tooltip="Do not save"),
+        Binding("y", "overwrite", "Overwrite", show=False,
+                tooltip="Overwrite the file that exists"),
+        Binding("n", "keep", "Keep the file", show=False,
+                tooltip="Keep the file that exists: choose another name"),
+    ]  # fmt: skip
 
     def __init__(self, default: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -298,19 +298,15 @@ class SummaryScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,space", "close", "Continue", priority=True),
-        Binding("n", "new_game", "New game"),
+        Binding("escape,enter,space", "close", "Continue", priority=True,
+                tooltip="Close the summary and carry on"),
+        Binding("n", "new_game", "New game", tooltip="New game: choose a scenario"),
         Binding("s", "save", "Save"),
-        Binding("left", "other_round(-1)", "Prev round", key_display="←"),
-        Binding("right", "other_round(1)", "Next round", key_display="→"),
-    ]
-
-    HELP: ClassVar[dict[str, str]] = {
-        "close": "Close the summary and carry on",
-        "new_game": "New game: choose a scenario",
-        "other_round(-1)": "The previous round's summary",
-        "other_round(1)": "The next round's summary",
-    }
+        Binding("left", "other_round(-1)", "Prev round", key_display="←",
+                tooltip="The previous round's summary"),
+        Binding("right", "other_round(1)", "Next round", key_display="→",
+                tooltip="The next round's summary"),
+    ]  # fmt: skip
 
     def __init__(self, game: Any, report: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)

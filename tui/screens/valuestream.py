@@ -161,15 +161,10 @@ class ValueStreamScreen(ModalScreen[None]):
     """Where the time goes, for this round or the whole game (``space`` switches)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,t,q", "close", "Close", priority=True),
-        Binding(
-            "space,a", "toggle_window", "Round / whole game", key_display="space", priority=True
-        ),
-    ]
-    HELP: ClassVar[dict[str, str]] = {
-        "close": "Close it",
-        "toggle_window": "Switch between this round and the whole game",
-    }
+        Binding("escape,t,q", "close", "Close", tooltip="Close it", priority=True),
+        Binding("space,a", "toggle_window", "Round / whole game", key_display="space",
+                tooltip="Switch between this round and the whole game", priority=True),
+    ]  # fmt: skip
 
     def __init__(self, game: Any, *, whole_game: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.events import Resize
 from textual.widgets import RichLog
 
 from ..display import hours_label
+
+if TYPE_CHECKING:
+    from sim.game import RoundReport
 
 SEVERITY_STYLES = {1: "bold red", 2: "red", 3: "yellow", 4: "dim yellow"}
 KIND_STYLES = {
@@ -71,6 +74,29 @@ class IncidentFeed(RichLog):
     def note(self, t: float, text: str, style: str = "bold magenta") -> None:
         """A line of the UI's own (a command the player gave, a round that closed)."""
         self._put(Text.assemble((hours_label(t - self.origin), "dim"), " ", (text, style)))
+
+    def note_round(self, report: RoundReport) -> None:
+        """The line for a round that closed: its score and the ghost's."""
+        self.note(
+            report.end_hours,
+            f"Round {report.number} closed: score {report.score:,.0f} "
+            f"(ghost {report.ghost_score:,.0f})",
+            "bold",
+        )
+
+    def replay(self, entries: Sequence[Any], reports: Iterable[RoundReport]) -> int:
+        """A game's feed ``entries`` up to its last closed round, each round's line where
+        the round ended, as if it had been played here; returns how many entries it wrote
+        (those after the last round's end are left for the board's next redraw)."""
+        written = 0
+        for report in reports:
+            upto = written
+            while upto < len(entries) and entries[upto].t <= report.end_hours:
+                upto += 1
+            self.add(entries[written:upto])
+            written = upto
+            self.note_round(report)
+        return written
 
     def _put(self, line: Text) -> None:
         self._entries.append(line)

@@ -7,12 +7,15 @@ this round, the score adds up the rounds closed in the whole game.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
 
 from ..display import GAME_WINDOW, ROUND_WINDOW, bar
+
+if TYPE_CHECKING:
+    from sim.game import Game
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,27 @@ class Status:
     progress: float | None = None
 
 
+def status_of(game: Game, state: str, speed: str, progress: float | None = None) -> Status:
+    """The bar's figures for ``game``, its loop in ``state`` at ``speed`` (a label such as
+    ``5 days/s``), a fast-forward ``progress`` (0–1) done if there is one."""
+    span = max(1e-9, game.round_end - game.round_start)
+    share = 1.0 if game.finished else (game.now - game.round_start) / span
+    info = getattr(game.scenario, "scenario", None)
+    return Status(
+        state=state,
+        speed=speed,
+        date=game.date_label(),
+        round_number=game.round_number,
+        rounds=game.rounds,
+        round_share=min(1.0, max(0.0, share)),
+        budget_left=game.budget_left,
+        score=game.total_score,
+        ghost_score=game.ghost_total_score,
+        title=getattr(info, "title", "") or getattr(info, "name", ""),
+        progress=progress,
+    )
+
+
 STATE_STYLES = {
     "paused": ("⏸ PAUSED", "bold black on yellow"),
     "running": ("▶ RUNNING", "bold black on green"),
@@ -45,20 +69,22 @@ class StatusBar(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
-        self._status: Status | None = None
+        self.shown: Status | None = None
+        """The status on the bar (None before the first)."""
 
     def show(self, status: Status) -> None:
-        if status == self._status:
+        if status == self.shown:
             return
-        self._status = status
-        self.update(self._content())
+        self.shown = status
+        self.update(self.status_text())
 
     def on_resize(self) -> None:
-        if self._status is not None:
-            self.update(self._content())
+        if self.shown is not None:
+            self.update(self.status_text())
 
-    def _content(self) -> Text:
-        s = self._status
+    def status_text(self) -> Text:
+        """The bar's line for :attr:`shown`, fitted to the bar's width."""
+        s = self.shown
         if s is None:
             return Text("")
         width = self.content_size.width or 80
