@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SCENARIO ?= legacy-enterprise
 
-.PHONY: run play serve test bench lint format docs validation clean
+.PHONY: run play serve test wheel-check bench lint format docs validation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,6 +35,11 @@ test: $(STAMP)  ## Lint, check formatting, check generated docs, run the whole s
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m sim.docs --check
 	$(BIN)/pytest -n auto
+
+# tests/test_wheel.py (part of `make test`) installs the wheel offline, borrowing .venv's
+# dependencies; this installs them from PyPI as `pip install` / `pipx install` would.
+wheel-check: $(STAMP)  ## Build the wheel, install it with its dependencies from PyPI in a fresh venv, play it
+	SHIPIT_WHEEL_DEPENDENCIES=pypi $(BIN)/pytest tests/test_wheel.py -n 0 -m wheel
 
 bench: $(STAMP)  ## Measure model speed against a raw SimPy baseline
 	$(BIN)/shipit bench
