@@ -294,9 +294,8 @@ class Game:
         """Feed entries from index ``since`` on (the board keeps its own position)."""
         return self._player_tracker.feed[since:]
 
-    def series(self, bucket_days: float = 7.0) -> dict[str, list[float | None]]:
+    def series(self) -> dict[str, list[float | None]]:
         """Weekly series for the board's sparklines, player and ``ghost_``-prefixed."""
-        del bucket_days  # buckets are weekly; the parameter is kept for the board's API
         return {**self._player_tracker.series(), **self._ghost_tracker.series("ghost_")}
 
     def maturity(self) -> dict[str, float]:

@@ -5,7 +5,6 @@ picklable and safe to share between processes.  Runtime state (resources, random
 logs) never lives on it.  Each field's description states its unit and where its default
 comes from; ``docs/parameters.md`` and ``shipit schema`` are generated from these fields, so
 this module is the one documented place for the model's numbers.
-``docs/parameters.md`` is generated from it by ``python -m sim.docs``.
 
 Source codes used below: **DORA-yyyy** = Accelerate State of DevOps report of that year;
 **SRE-WB** = The Site Reliability Workbook (2018); **Reinertsen** = The Principles of

@@ -9,8 +9,6 @@ import pytest
 from sim.loading import load_scenario
 from sim.scenario import Scenario
 
-BUILTINS = ("legacy-enterprise", "water-scrum-fall", "continuous-delivery", "elite")
-
 
 def scenario_from(base: str, **sections: dict[str, Any]) -> Scenario:
     """A built-in scenario with some sections' keys replaced (validated)."""

@@ -10,7 +10,7 @@ from sim.model import InjectIncident, ResizePool, SetPractice, Simulation, comma
 from sim.runner import run_replication, run_replications
 from sim.streams import Stream, Streams
 
-from .conftest import BUILTINS
+from .helpers import BUILTINS
 
 
 def short(name: str, days: float = 120.0):

@@ -265,7 +265,8 @@ def test_console_example(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path
     commands = shipit_commands(block.text)
     if not commands:
         pytest.skip("no `$ shipit` command in this block")
-    cli = pytest.importorskip("sim.cli", reason="sim.cli is not written yet")
+    from sim import cli
+
     _scratch_checkout(tmp_path, monkeypatch)
     for argv in commands:
         out, err = io.StringIO(), io.StringIO()

@@ -16,7 +16,7 @@ from sim.loading import load_scenario
 from sim.model import Simulation
 from sim.scenario import PracticesConfig
 
-from .conftest import BUILTINS
+from .helpers import BUILTINS
 
 
 def deterministic(**updates):
