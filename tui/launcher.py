@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.argtypes import number, seed, whole
-from sim.clibase import PROG
-from sim.exitcodes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from sim.clibase import PROG, run_handler
+from sim.exitcodes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from sim.limits import (
     BUDGET_PERSON_DAYS_MAX,
     HORIZON_DAYS_MAX,
@@ -337,23 +337,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run(handler: Any, args: argparse.Namespace) -> int:
-    """Run ``handler`` with the CLI's error contract (for ``python -m tui``)."""
-    from sim.errors import ScenarioError
-    from sim.outputs import OutputError
-
-    try:
-        return int(handler(args))
-    except ScenarioError as exc:
-        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
-        return EXIT_USAGE
-    except OutputError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return exc.status
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-
-
 def play_main(argv: Sequence[str] | None = None) -> int:
     """``python -m tui``: the ``play`` command on its own."""
     parser = argparse.ArgumentParser(prog="python -m tui", description="Play Ship It.")
@@ -362,7 +345,7 @@ def play_main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return _run(cmd_play, args)
+    return run_handler(cmd_play, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
