@@ -28,8 +28,14 @@ STOP_JOIN_SECONDS = 5.0
 
 
 def init_worker(parent: int) -> None:
-    """Pool initializer: leave Ctrl-C to the parent, and exit when the parent is gone."""
+    """Pool initializer: leave Ctrl-C to the parent, and exit when the parent is gone.
+
+    SIGTERM goes back to its default: a forked worker inherits the parent's handlers, and
+    ``shipit sweep`` turns SIGTERM into KeyboardInterrupt; a worker that :func:`stop_pool`
+    terminates must die then, not unwind (one that did could hang the pool's shutdown).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
 
 
