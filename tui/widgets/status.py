@@ -95,21 +95,26 @@ class StatusBar(Static):
             label = f"{label} {s.speed}"
         elif s.state == "paused" and width >= 100:
             label = f"{label} · space runs"
-        out = self._line(s, label, style, width, named=True)
+        cells = 8 if width < 100 else 12
+        out = self._line(s, label, style, cells, named=True)
         if out.cell_len > width:  # narrow: the windows in short words
-            out = self._line(s, label, style, width, named=False)
+            out = self._line(s, label, style, cells, named=False)
+        if out.cell_len > width:  # narrower still: the round's bar goes (the date says
+            out = self._line(s, label, style, 0, named=False)  # "day N"), the scores stay
         if out.cell_len + len(s.title) + 4 <= width:
             out.append("  " + s.title, style="dim italic")
         return out
 
     @staticmethod
-    def _line(s: Status, label: str, style: str, width: int, named: bool) -> Text:
-        """The bar without its title; ``named`` spells the budget's and score's windows
-        out (``this round``, ``whole game``), else they read ``… pd left`` and ``Game score``."""
+    def _line(s: Status, label: str, style: str, cells: int, named: bool) -> Text:
+        """The bar without its title, the round's progress ``cells`` wide (0: none);
+        ``named`` spells the budget's and score's windows out (``this round``, ``whole
+        game``), else they read ``… pd left`` and ``Game score``."""
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(f" {label} ", style=style)
         out.append(f" {s.date} ", style="bold")
-        out.append(bar(s.round_share, 8 if width < 100 else 12), style="cyan")
+        if cells:
+            out.append(bar(s.round_share, cells), style="cyan")
         if s.budget_left is not None:
             low = s.budget_left < 10
             left = (
